@@ -1,0 +1,65 @@
+# Every target sets itself up: the venv from requirements.lock, the Terraform CLI config, the emulators.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+AWS_EMULATOR ?= moto
+ENVS := staging prod
+export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform.tfrc
+export TF_IN_AUTOMATION := 1
+export BC_SKIP_MAPPING := TRUE
+export AWS_EMULATOR
+
+.PHONY: gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
+	@mkdir -p build
+	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
+
+setup: $(VENV)/.installed $(TF_CLI_CONFIG_FILE)
+
+## gate: the compliance gate over our envs (pytest plugin), then the evidence bundle
+gate: setup
+	$(PY) -m pytest -p compliance.pytest_plugin -m compliance -q -o addopts="" \
+	  $(foreach env,$(ENVS),--compliance-path terraform/envs/$(env))
+	$(MAKE) --no-print-directory evidence
+
+## test: lint, types, terraform checks and every test (unit, integration on moto and LocalStack, bench smoke)
+test: setup lint typecheck terraform-check
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+terraform-check: setup
+	$(PY) -m tools.terraform_check
+
+plan: setup
+	$(PY) -m tools.plan $(ENVS)
+
+evidence: setup
+	$(PY) -m compliance evidence $(foreach env,$(ENVS),terraform/envs/$(env)) --output-dir reports/evidence
+
+integration: setup
+	$(PY) -m pytest tests/integration -m integration
+
+bench: setup
+	$(PY) -m bench
+
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz
+
+clean:
+	rm -rf build reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,245 @@
+"""The one typed model every loader produces and every rule reads.
+
+Values follow the shape of plan JSON: attributes are plain Python values, nested blocks are lists of
+dicts. A value that cannot be known before apply is an `Unknown`, carrying the addresses of the
+resources it derives from, so rules can follow references without guessing the value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    WAIVED = "waived"
+
+
+class Severity(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Origin(str, Enum):
+    HCL = "hcl"
+    PLAN = "plan"
+    RUNTIME = "runtime"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value known only after apply (or not resolvable statically).
+
+    `refs` are absolute resource addresses the value derives from, e.g. ``module.vpc.aws_subnet.private``
+    (instance keys kept when the reference had them). An Unknown with refs is a reference to an
+    existing object, so it is *set*; an Unknown without refs is simply unknown.
+    """
+
+    refs: tuple[str, ...] = ()
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        raise TypeError("Unknown has no truth value; test it with isinstance")
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    file: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource, data source or provider configuration.
+
+    address: full Terraform address with module path and instance key,
+             e.g. ``module.neo4j.aws_efs_file_system.this`` or ``aws_subnet.private[0]``;
+             providers are ``provider.aws`` / ``provider.aws.ALIAS`` (``module.x.provider.aws`` in a module).
+    mode:    "managed", "data" or "provider".
+    type:    resource type; "provider" for provider configurations.
+    name:    resource name; for providers the provider name ("aws").
+    module:  module path ("" for the root), e.g. ``module.neo4j``.
+    provider: address of the provider configuration the resource uses (``provider.aws.replica``).
+    region:  that provider's region (or the resource-level region), Unknown, or None when unset.
+    values:  attribute values; never mutate.
+    action:  plan action ("create", "update", "replace", "delete", "forget", "no-op", "read") or "".
+    sensitive: dotted attribute paths the source marked sensitive (values must never be reported).
+    """
+
+    address: str
+    mode: str
+    type: str
+    name: str
+    module: str
+    provider: str
+    region: str | Unknown | None
+    values: Mapping[str, Any]
+    source: Source
+    origin: Origin
+    action: str = ""
+    sensitive: frozenset[str] = frozenset()
+
+    @property
+    def unknown_paths(self) -> frozenset[str]:
+        """Dotted paths (list indexes included) of every unknown value."""
+        return frozenset(_unknown_paths(self.values, ""))
+
+
+def _unknown_paths(value: Any, prefix: str) -> Iterator[str]:
+    if isinstance(value, Unknown):
+        yield prefix
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _unknown_paths(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _unknown_paths(item, f"{prefix}.{index}" if prefix else str(index))
+
+
+@dataclass(frozen=True)
+class Model:
+    """All resources of one scan, indexed by address and by type."""
+
+    resources: tuple[Resource, ...]
+    by_address: Mapping[str, Resource] = field(init=False, repr=False)
+    by_type: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_address: dict[str, Resource] = {}
+        by_type: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            by_address[resource.address] = resource
+            by_type.setdefault(resource.type, []).append(resource)
+        object.__setattr__(self, "by_address", by_address)
+        object.__setattr__(self, "by_type", {k: tuple(v) for k, v in by_type.items()})
+
+    def of_type(self, *types: str) -> tuple[Resource, ...]:
+        found: list[Resource] = []
+        for kind in types:
+            found.extend(self.by_type.get(kind, ()))
+        return tuple(found)
+
+    def resolve(self, ref: str) -> tuple[Resource, ...]:
+        """Resources a reference names: an exact address, or every instance of a counted resource.
+
+        ``ref`` may carry an attribute suffix (``aws_kms_key.this.arn``); it is stripped.
+        """
+        exact = self.by_address.get(ref)
+        if exact is not None:
+            return (exact,)
+        head = ref
+        while head:
+            exact = self.by_address.get(head)
+            if exact is not None:
+                return (exact,)
+            instances = tuple(
+                r for r in self.by_type.get(_type_of(head), ()) if r.address.startswith(head + "[")
+            )
+            if instances:
+                return instances
+            if "." not in head:
+                break
+            head = head.rsplit(".", 1)[0]
+        return ()
+
+
+def _type_of(address: str) -> str:
+    parts = [p for p in address.split(".") if p]
+    # skip "module.NAME" pairs and "data"
+    i = 0
+    while i < len(parts) - 1 and parts[i] == "module":
+        i += 2
+    if i < len(parts) and parts[i] == "data":
+        i += 1
+    return parts[i].split("[")[0] if i < len(parts) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    status: Status
+    message: str
+
+
+def passed(message: str) -> Result:
+    return Result(Status.PASS, message)
+
+
+def failed(message: str) -> Result:
+    return Result(Status.FAIL, message)
+
+
+def unknown(message: str) -> Result:
+    return Result(Status.UNKNOWN, message)
+
+
+Check = Callable[[Resource, Model], "Result | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule and its metadata. The check returns None where the rule does not apply."""
+
+    id: str
+    title: str
+    severity: Severity
+    types: tuple[str, ...]
+    rationale: str
+    remediation: str
+    controls: Mapping[str, tuple[str, ...]]
+    check: Check
+    help_uri: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.id[:3]
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    rule_id: str
+    resource: str
+    justification: str
+    owner: str
+    ticket: str
+    expires: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    title: str
+    status: Status
+    severity: Severity
+    resource: str
+    source: Source
+    controls: Mapping[str, tuple[str, ...]]
+    message: str
+    remediation: str
+    origin: Origin
+    resource_type: str = ""
+    action: str = ""
+    waiver: Waiver | None = None
+
+    @property
+    def id(self) -> str:
+        text = "\x1f".join((self.rule_id, self.resource, self.message))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def failing(self) -> bool:
+        return self.status in (Status.FAIL, Status.UNKNOWN)
+
+
+class InputError(Exception):
+    """Bad input: the CLI prints it on one line and exits 2. The message names the file."""

@@ -1,0 +1,7 @@
+"""IAM rules, in id order."""
+
+from __future__ import annotations
+
+from compliance.model import Rule
+
+RULES: tuple[Rule, ...] = ()

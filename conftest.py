@@ -1,0 +1,34 @@
+"""Repo-wide fixtures only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def terraform_env() -> dict[str, str]:
+    """Environment for terraform subprocesses: the project's CLI config, and no way to reach real AWS."""
+    config = ROOT / "build" / "terraform.tfrc"
+    if not config.exists():
+        pytest.fail(f"{config} is missing: run the tests through make (make test)")
+    env = dict(os.environ)
+    env.update(
+        TF_CLI_CONFIG_FILE=str(config),
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",  # closed port: a stray call fails fast
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
