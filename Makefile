@@ -11,7 +11,7 @@ export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
@@ -20,11 +20,22 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# checkov lives in its own venv: it depends on bc-python-hcl2, a fork that installs the same `hcl2`
+# package as python-hcl2 and would shadow the parser our loader is written for.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+export CHECKOV
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
+	touch $@
+
 $(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
 	@mkdir -p build
 	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
 
-setup: $(VENV)/.installed $(TF_CLI_CONFIG_FILE)
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE)
 
 ## gate: the compliance gate over our envs (pytest plugin), then the evidence bundle
 gate: setup
