@@ -1,0 +1,1 @@
+"""Benchmarks: our scanner side by side with checkov on identical inputs, in one run."""
