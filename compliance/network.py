@@ -1,0 +1,401 @@
+"""Shared network analysis: which subnets are public, and what a security group lets in.
+
+A subnet is public when the route table it uses has a route to an internet gateway. Which table it uses
+is computed the way AWS does it: an explicit `aws_route_table_association`, otherwise the main route
+table of its VPC (`aws_main_route_table_association`, otherwise the VPC's default route table, managed by
+`aws_default_route_table` or left with only the local route). Names and tags play no part. Any route to an
+internet gateway counts, whatever its destination: AWS calls such a subnet public, and hosts in it with a
+public address are reachable from that destination. Egress-only internet gateways, NAT gateways, VPN and
+transit gateways give no inbound path from the internet, so they do not make a subnet public.
+
+Everything here is three-valued: a link that cannot be followed (a literal subnet id, a reference to a
+data source, an association whose subnet is unknown) makes the answer UNKNOWN, never a guess.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from compliance.model import Model, Resource, Unknown
+from compliance.values import blocks
+
+IGW_TYPES = ("aws_internet_gateway",)
+LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
+SG_TYPES = ("aws_security_group", "aws_default_security_group")
+SG_RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+# Attribute names under which a resource attaches security groups to itself (not rule sources).
+ATTACHING_KEYS = frozenset({"security_groups", "vpc_security_group_ids", "security_group_ids"})
+# Private, shared and special-use ranges: a source inside one of them is not "the internet".
+NON_PUBLIC = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+    )
+)
+# A public source at least this wide counts as the whole internet: 0.0.0.0/1 is half of it, and no
+# organisation's own range is wider than a /8 (IPv4) or a /32 (an ISP-sized IPv6 allocation).
+WORLD_PREFIX = {4: 8, 6: 32}
+
+
+class Placement(StrEnum):
+    """Where a subnet (or a set of them) sits."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+def worst(placements: Iterable[Placement]) -> Placement:
+    """One public subnet makes a set public; otherwise one unknown makes it unknown."""
+    found = set(placements)
+    if Placement.PUBLIC in found:
+        return Placement.PUBLIC
+    if Placement.UNKNOWN in found:
+        return Placement.UNKNOWN
+    return Placement.PRIVATE
+
+
+def refs_in(value: Any) -> tuple[str, ...]:
+    """Every reference carried by Unknown values anywhere inside `value`."""
+    found: list[str] = []
+    if isinstance(value, Unknown):
+        found.extend(value.refs)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            found.extend(refs_in(item))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found.extend(refs_in(item))
+    return tuple(found)
+
+
+def targets(value: Any, model: Model, *types: str) -> tuple[Resource, ...]:
+    """Resources of `types` that a value references (directly or inside lists)."""
+    seen: dict[str, Resource] = {}
+    for ref in refs_in(value):
+        for resource in model.resolve(ref):
+            if not types or resource.type in types:
+                seen[resource.address] = resource
+    return tuple(seen.values())
+
+
+def references(value: Any, resource: Resource, model: Model) -> bool:
+    """Whether `value` references `resource` (an exact instance or its whole counted resource)."""
+    return any(r.address == resource.address for ref in refs_in(value) for r in model.resolve(ref))
+
+
+def _items(value: Any) -> list[Any] | Unknown:
+    """A list-valued attribute as a list; an unknown list as Unknown."""
+    if isinstance(value, Unknown):
+        return value
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+# ---------------------------------------------------------------- route tables and subnets
+
+
+def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
+    """PUBLIC when a route's gateway_id is an internet gateway."""
+    if gateway is None or gateway == "" or gateway == "local":
+        return Placement.PRIVATE
+    if isinstance(gateway, str):
+        return Placement.PUBLIC if gateway.startswith("igw-") else Placement.PRIVATE
+    if isinstance(gateway, Unknown):
+        refs = [r for ref in gateway.refs for r in model.resolve(ref)]
+        if any(r.type in IGW_TYPES for r in refs) or any(
+            ref.split("[")[0].startswith("data.aws_internet_gateway") for ref in gateway.refs
+        ):
+            return Placement.PUBLIC
+        return Placement.PRIVATE if refs else Placement.UNKNOWN
+    return Placement.UNKNOWN
+
+
+def _inline_routes(table: Resource, model: Model) -> Placement:
+    routes = blocks(table.values, "route")
+    if isinstance(routes, Unknown):
+        # The whole set is known only after apply: its references still tell whether it names an IGW.
+        if _gateway_is_igw(routes, model) is Placement.PUBLIC:
+            return Placement.PUBLIC
+        return Placement.UNKNOWN
+    return worst(_gateway_is_igw(route.get("gateway_id"), model) for route in routes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A route table: a resource, or (resource None) the VPC's default table that Terraform leaves alone.
+
+    `vpc` is set for the VPC's default table (managed by aws_default_route_table or not), so routes added
+    on `aws_vpc.x.default_route_table_id` / `main_route_table_id` land on it.
+    """
+
+    resource: Resource | None
+    vpc: Resource | None = None
+
+
+def _table_routes(table: _Table, model: Model) -> Placement:
+    """Whether a route table routes to an internet gateway, inline and through aws_route resources."""
+    found: list[Placement] = []
+    if table.resource is not None:
+        found.append(_inline_routes(table.resource, model))
+    for route in model.of_type("aws_route"):
+        target = route.values.get("route_table_id")
+        if (table.resource is not None and references(target, table.resource, model)) or (
+            table.vpc is not None and references(target, table.vpc, model)
+        ):
+            found.append(_gateway_is_igw(route.values.get("gateway_id"), model))
+    return worst(found)
+
+
+def _default_table(vpc: Resource, model: Model) -> _Table:
+    for table in model.of_type("aws_default_route_table"):
+        if references(table.values.get("default_route_table_id"), vpc, model):
+            return _Table(table, vpc)
+    return _Table(None, vpc)
+
+
+def _tables(value: Any, model: Model) -> list[_Table] | None:
+    """The route tables a route_table_id names; None when it names nothing in the model."""
+    kinds = ("aws_route_table", "aws_default_route_table", "aws_vpc")
+    refs = refs_in(value)
+    named = targets(value, model, *kinds)
+    if not refs or not all(any(r.type in kinds for r in model.resolve(ref)) for ref in refs):
+        return None
+    tables: list[_Table] = []
+    for resource in named:
+        if resource.type == "aws_vpc":
+            tables.append(_default_table(resource, model))
+        elif resource.type == "aws_default_route_table":
+            tables.append(_Table(resource, _vpc_of(resource, model, "default_route_table_id")))
+        else:
+            tables.append(_Table(resource))
+    return tables
+
+
+def _main_table(vpc: Resource, model: Model) -> list[_Table] | None:
+    """The VPC's main route table; None when a main-table association cannot be followed."""
+    chosen: list[_Table] | None = [_default_table(vpc, model)]
+    for association in model.of_type("aws_main_route_table_association"):
+        vpc_id = association.values.get("vpc_id")
+        if references(vpc_id, vpc, model):
+            return _tables(association.values.get("route_table_id"), model)
+        if not refs_in(vpc_id):
+            chosen = None  # an association for a VPC we cannot identify may be this one's
+    return chosen
+
+
+def subnet_placement(subnet: Resource, model: Model) -> Placement:
+    """Whether one aws_subnet / aws_default_subnet is public, from the route table it uses."""
+    explicit: list[Placement] = []
+    unresolved = False
+    for association in model.of_type("aws_route_table_association"):
+        subnet_id = association.values.get("subnet_id")
+        if subnet_id is None:
+            continue  # an edge association (gateway_id) concerns no subnet
+        if references(subnet_id, subnet, model):
+            tables = _tables(association.values.get("route_table_id"), model)
+            explicit.extend(
+                [Placement.UNKNOWN] if tables is None else (_table_routes(t, model) for t in tables)
+            )
+        elif not refs_in(subnet_id):
+            unresolved = True
+    if explicit:
+        return worst(explicit)
+    if unresolved:
+        return Placement.UNKNOWN
+    if subnet.type == "aws_default_subnet":
+        # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway.
+        return Placement.PUBLIC
+    vpc = _vpc_of(subnet, model)
+    main = None if vpc is None else _main_table(vpc, model)
+    return Placement.UNKNOWN if main is None else worst(_table_routes(t, model) for t in main)
+
+
+def _vpc_of(resource: Resource, model: Model, key: str = "vpc_id") -> Resource | None:
+    vpcs = targets(resource.values.get(key), model, "aws_vpc", "aws_default_vpc")
+    return vpcs[0] if len(vpcs) == 1 else None
+
+
+def subnets_placement(value: Any, model: Model) -> Placement:
+    """Placement of a list of subnet ids (literals and references); an empty or unresolvable one is
+    unknown: a literal id or a data source says nothing about routes."""
+    items = _items(value)
+    if isinstance(items, Unknown):
+        items = [items]
+    if not items:
+        return Placement.UNKNOWN
+    return worst(_subnet_ref(item, model) for item in items)
+
+
+def _subnet_ref(item: Any, model: Model) -> Placement:
+    refs = refs_in(item)
+    found: list[Placement] = [] if refs else [Placement.UNKNOWN]
+    for ref in refs:
+        subnets = [r for r in model.resolve(ref) if r.type in ("aws_subnet", "aws_default_subnet")]
+        found.extend(subnet_placement(s, model) for s in subnets)
+        if not subnets:
+            found.append(Placement.UNKNOWN)
+    return worst(found)
+
+
+# ---------------------------------------------------------------- security groups
+
+
+@dataclass(frozen=True, slots=True)
+class Ingress:
+    """One ingress permission, normalised over inline blocks and the two separate rule resources.
+
+    ports is (from, to) or None for all ports; cidrs holds literal CIDRs and Unknown values; peers is
+    true when a security group, `self` or a prefix list is also a source.
+    """
+
+    protocol: Any
+    ports: tuple[int, int] | Unknown | None
+    cidrs: tuple[Any, ...]
+    prefix_lists: tuple[Any, ...]
+
+
+ALL_PROTOCOLS = {"-1", "all"}
+
+
+def _ports(protocol: Any, low: Any, high: Any) -> tuple[int, int] | Unknown | None:
+    if isinstance(protocol, Unknown):
+        return protocol
+    if str(protocol).lower() in ALL_PROTOCOLS:
+        return None
+    if isinstance(low, Unknown) or isinstance(high, Unknown):
+        return low if isinstance(low, Unknown) else high
+    if low is None and high is None:
+        return None
+    try:
+        return (int(low if low is not None else high), int(high if high is not None else low))
+    except (TypeError, ValueError):
+        return Unknown(reason="port is not a number")
+
+
+def _list(value: Any) -> tuple[Any, ...]:
+    items = _items(value)
+    return (items,) if isinstance(items, Unknown) else tuple(items)
+
+
+def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
+    """The ingress permissions a security group or a rule resource adds (empty for egress rules)."""
+    if resource.type in SG_TYPES:
+        found = blocks(resource.values, "ingress")
+        if isinstance(found, Unknown):
+            return found
+        return tuple(_from_block(block) for block in found)
+    values = resource.values
+    if resource.type == "aws_security_group_rule":
+        kind = values.get("type")
+        if isinstance(kind, Unknown):
+            return kind
+        if kind != "ingress":
+            return ()
+        return (_from_block(values),)
+    if resource.type == "aws_vpc_security_group_ingress_rule":
+        protocol = values.get("ip_protocol")
+        cidrs = tuple(v for v in (values.get("cidr_ipv4"), values.get("cidr_ipv6")) if v is not None)
+        prefix = tuple(v for v in (values.get("prefix_list_id"),) if v is not None)
+        ports = _ports(protocol, values.get("from_port"), values.get("to_port"))
+        return (Ingress(protocol, ports, cidrs, prefix),)
+    return ()
+
+
+def _from_block(block: Mapping[str, Any]) -> Ingress:
+    protocol = block.get("protocol")
+    ports = _ports(protocol, block.get("from_port"), block.get("to_port"))
+    cidrs = _list(block.get("cidr_blocks")) + _list(block.get("ipv6_cidr_blocks"))
+    return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")))
+
+
+def network_of(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A literal CIDR as a network (host bits allowed, as AWS does); None when it is not one."""
+    if not isinstance(cidr, str):
+        return None
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def is_world(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """The internet at large: a public range at least as wide as WORLD_PREFIX (0.0.0.0/0, ::/0,
+    0.0.0.0/1, 2000::/3 ...)."""
+    if network.prefixlen > WORLD_PREFIX[network.version]:
+        return False
+    return not any(
+        network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
+        for block in NON_PUBLIC
+    )
+
+
+def security_group_of(resource: Resource, model: Model) -> tuple[Resource, ...]:
+    """The security group a rule resource adds to (the group itself for inline rules)."""
+    if resource.type in SG_TYPES:
+        return (resource,)
+    return targets(resource.values.get("security_group_id"), model, *SG_TYPES)
+
+
+def attachments(group: Resource, model: Model) -> tuple[Resource, ...]:
+    """Resources that attach `group` to themselves (LBs, ECS services, instances, domains ...).
+
+    Security groups and their rules only *name* other groups as sources, so they are not attachments.
+    """
+    return tuple(
+        resource
+        for resource in model.resources
+        if resource.mode == "managed"
+        and resource.type not in SG_TYPES + SG_RULE_TYPES
+        and any(references(value, group, model) for value in _attaching_values(resource.values))
+    )
+
+
+def _attaching_values(value: Any) -> Iterator[Any]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in ATTACHING_KEYS:
+                yield item
+            else:
+                yield from _attaching_values(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _attaching_values(item)
+
+
+def internet_facing(lb: Resource) -> bool | Unknown:
+    """aws_lb / aws_alb / aws_elb: `internal` defaults to false, so an unset value is internet-facing."""
+    internal = lb.values.get("internal")
+    if isinstance(internal, Unknown):
+        return internal
+    return not (internal is True or str(internal).lower() == "true")
+
+
+def vpc_cidrs(vpc: Resource, model: Model) -> tuple[Any, ...]:
+    """The VPC's CIDR blocks (primary, secondary associations, IPv6 when given); Unknown items stay."""
+    found: list[Any] = []
+    for key in ("cidr_block", "ipv6_cidr_block"):
+        value = vpc.values.get(key)
+        if value is not None and value != "":
+            found.append(value)
+    for association in model.of_type(
+        "aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association"
+    ):
+        if references(association.values.get("vpc_id"), vpc, model):
+            found.append(association.values.get("cidr_block", association.values.get("ipv6_cidr_block")))
+    return tuple(found)
