@@ -1,0 +1,417 @@
+# The FastAPI service on Fargate behind an internet-facing ALB that speaks only TLS 1.2+/1.3.
+data "aws_region" "this" {}
+
+locals {
+  container_name = "api"
+
+  secret_arns = distinct([for s in values(var.secrets) : s.secret_arn])
+  container_secrets = concat(
+    [for name, s in var.secrets : {
+      name      = name
+      valueFrom = s.json_key == null ? s.secret_arn : "${s.secret_arn}:${s.json_key}::"
+    }],
+    [for name, arn in var.parameters : { name = name, valueFrom = arn }],
+  )
+
+  certificate_arn = var.certificate.wait_for_validation ? aws_acm_certificate_validation.this[0].certificate_arn : aws_acm_certificate.this.arn
+}
+
+# --- network -------------------------------------------------------------------------------------------
+resource "aws_security_group" "alb" {
+  name        = "${var.name}-alb"
+  description = "ALB of ${var.name}: HTTPS (and HTTP redirect) from the internet, to the tasks only"
+  vpc_id      = var.network.vpc_id
+
+  ingress {
+    description = "HTTPS from the internet"
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  ingress {
+    description = "HTTP from the internet, redirected to HTTPS"
+    protocol    = "tcp"
+    from_port   = 80
+    to_port     = 80
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "To the API tasks in the VPC"
+    protocol    = "tcp"
+    from_port   = var.container_port
+    to_port     = var.container_port
+    cidr_blocks = [var.network.vpc_cidr]
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-alb" })
+}
+
+resource "aws_security_group" "this" {
+  name        = var.name
+  description = "API tasks of ${var.name}: reachable only from the ALB"
+  vpc_id      = var.network.vpc_id
+
+  ingress {
+    description     = "From the ALB only"
+    protocol        = "tcp"
+    from_port       = var.container_port
+    to_port         = var.container_port
+    security_groups = [aws_security_group.alb.id]
+  }
+
+  egress {
+    description = "HTTPS: AWS APIs through NAT, Azure OpenAI, Langfuse, OpenSearch"
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "Neo4j Bolt and HTTP inside the VPC"
+    protocol    = "tcp"
+    from_port   = 7474
+    to_port     = 7687
+    cidr_blocks = [var.network.vpc_cidr]
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+# --- load balancer --------------------------------------------------------------------------------------
+resource "aws_lb" "this" {
+  name                       = var.name
+  internal                   = false
+  load_balancer_type         = "application"
+  subnets                    = var.network.public_subnet_ids
+  security_groups            = [aws_security_group.alb.id]
+  drop_invalid_header_fields = true
+  enable_deletion_protection = var.alb.deletion_protection
+  idle_timeout               = var.alb.idle_timeout
+
+  dynamic "access_logs" {
+    for_each = var.alb.access_logs_bucket == null ? [] : [var.alb.access_logs_bucket]
+    content {
+      bucket  = access_logs.value
+      prefix  = var.name
+      enabled = true
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_target_group" "this" {
+  name                 = var.name
+  port                 = var.container_port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.network.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    path                = var.health_check_path
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+
+  tags = var.tags
+}
+
+resource "aws_acm_certificate" "this" {
+  domain_name               = var.certificate.domain_name
+  subject_alternative_names = var.certificate.subject_alternative_names
+  validation_method         = "DNS"
+  key_algorithm             = "RSA_2048"
+
+  options {
+    certificate_transparency_logging_preference = "ENABLED"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+
+  tags = var.tags
+}
+
+resource "aws_acm_certificate_validation" "this" {
+  count = var.certificate.wait_for_validation ? 1 : 0
+
+  certificate_arn         = aws_acm_certificate.this.arn
+  validation_record_fqdns = [for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_name]
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = local.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+
+  tags = var.tags
+}
+
+# --- roles: the execution role starts the task, the task role is what the code may do ---------------------
+resource "aws_iam_role" "execution" {
+  name_prefix = "${var.name}-exec-"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = ["sts:AssumeRole"]
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name = "start-task"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid      = "EcrAuthorizationCannotBeScoped"
+          Effect   = "Allow"
+          Action   = ["ecr:GetAuthorizationToken"]
+          Resource = "*"
+        },
+        {
+          Sid      = "PullImage"
+          Effect   = "Allow"
+          Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+          Resource = [var.image.repository_arn]
+        },
+        {
+          Sid      = "WriteLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+        },
+      ],
+      length(local.secret_arns) == 0 ? [] : [{
+        Sid      = "ReadSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = local.secret_arns
+      }],
+      length(var.parameters) == 0 ? [] : [{
+        Sid      = "ReadParameters"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameters"]
+        Resource = distinct(values(var.parameters))
+      }],
+      length(var.decrypt_kms_key_arns) == 0 ? [] : [{
+        Sid      = "DecryptSecretsAndParameters"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = var.decrypt_kms_key_arns
+      }],
+    )
+  })
+}
+
+resource "aws_iam_role" "task" {
+  name_prefix = "${var.name}-task-"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = ["sts:AssumeRole"]
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "task" {
+  count = length(var.task_policy_statements) == 0 ? 0 : 1
+
+  name = "application"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for s in var.task_policy_statements : {
+      Sid      = s.sid
+      Effect   = "Allow"
+      Action   = s.actions
+      Resource = s.resources
+    }]
+  })
+}
+
+# --- task and service ------------------------------------------------------------------------------------
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.name}"
+  kms_key_id        = var.log.kms_key_arn
+  retention_in_days = var.log.retention_days
+  tags              = var.tags
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.task_size.cpu
+  memory                   = var.task_size.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([{
+    name                   = local.container_name
+    image                  = "${var.image.repository_url}:${var.image.tag}"
+    essential              = true
+    readonlyRootFilesystem = true
+    portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
+    environment = [for k in sort(keys(var.environment_variables)) : {
+      name  = k
+      value = var.environment_variables[k]
+    }]
+    secrets = local.container_secrets
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = data.aws_region.this.name
+        awslogs-stream-prefix = local.container_name
+      }
+    }
+  }])
+
+  tags = var.tags
+}
+
+resource "aws_service_discovery_service" "this" {
+  name = "api"
+
+  dns_config {
+    namespace_id   = var.cluster.namespace_id
+    routing_policy = "MULTIVALUE"
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_ecs_service" "this" {
+  name                              = var.name
+  cluster                           = var.cluster.arn
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.scaling.desired_count
+  launch_type                       = "FARGATE"
+  platform_version                  = "LATEST"
+  health_check_grace_period_seconds = 60
+  enable_ecs_managed_tags           = true
+  propagate_tags                    = "SERVICE"
+  enable_execute_command            = false
+
+  network_configuration {
+    subnets          = var.network.private_subnet_ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.this.arn
+    container_name   = local.container_name
+    container_port   = var.container_port
+  }
+
+  service_registries {
+    registry_arn = aws_service_discovery_service.this.arn
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  lifecycle {
+    ignore_changes = [desired_count] # owned by application auto scaling
+  }
+
+  depends_on = [aws_lb_listener.https]
+
+  tags = var.tags
+}
+
+resource "aws_appautoscaling_target" "this" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/${var.cluster.name}/${aws_ecs_service.this.name}"
+  min_capacity       = var.scaling.min_count
+  max_capacity       = var.scaling.max_count
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+  resource_id        = aws_appautoscaling_target.this.resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.scaling.cpu_target_percent
+    scale_in_cooldown  = var.scaling.scale_in_cooldown_s
+    scale_out_cooldown = 60
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "memory" {
+  name               = "${var.name}-memory"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this.service_namespace
+  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+  resource_id        = aws_appautoscaling_target.this.resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.scaling.memory_target_pct
+    scale_in_cooldown  = var.scaling.scale_in_cooldown_s
+    scale_out_cooldown = 60
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
+    }
+  }
+}

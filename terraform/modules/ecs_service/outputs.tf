@@ -1,0 +1,58 @@
+output "security_group_id" {
+  description = "Security group of the API tasks: the only source allowed into Neo4j and OpenSearch."
+  value       = aws_security_group.this.id
+}
+
+output "alb_security_group_id" {
+  description = "Security group of the ALB."
+  value       = aws_security_group.alb.id
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the ALB (the CNAME target of the public domain)."
+  value       = aws_lb.this.dns_name
+}
+
+output "alb_arn_suffix" {
+  description = "ARN suffix of the ALB, the LoadBalancer dimension of its CloudWatch metrics."
+  value       = aws_lb.this.arn_suffix
+}
+
+output "target_group_arn_suffix" {
+  description = "ARN suffix of the target group, the TargetGroup dimension of its CloudWatch metrics."
+  value       = aws_lb_target_group.this.arn_suffix
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "task_role_arn" {
+  description = "ARN of the application's task role."
+  value       = aws_iam_role.task.arn
+}
+
+output "task_role_name" {
+  description = "Name of the application's task role."
+  value       = aws_iam_role.task.name
+}
+
+output "execution_role_arn" {
+  description = "ARN of the execution role."
+  value       = aws_iam_role.execution.arn
+}
+
+output "log_group_name" {
+  description = "Log group of the containers."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "certificate_validation_records" {
+  description = "DNS records that validate the ACM certificate (to create in the public zone)."
+  value = [for o in aws_acm_certificate.this.domain_validation_options : {
+    name  = o.resource_record_name
+    type  = o.resource_record_type
+    value = o.resource_record_value
+  }]
+}

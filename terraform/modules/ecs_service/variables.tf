@@ -1,0 +1,218 @@
+variable "name" {
+  description = "Name of the service and prefix of its resources, e.g. notegen-staging-api."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,27}$", var.name))
+    error_message = "The name must be 3-28 lowercase letters, digits or hyphens (ALB and target group names are limited to 32 characters)."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: staging or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "prod"], var.environment)
+    error_message = "The environment must be staging or prod."
+  }
+}
+
+variable "network" {
+  description = "Where the service runs: the ALB in the public subnets, the tasks in the private subnets."
+  type = object({
+    vpc_id             = string
+    vpc_cidr           = string
+    public_subnet_ids  = list(string)
+    private_subnet_ids = list(string)
+  })
+
+  validation {
+    condition     = can(cidrhost(var.network.vpc_cidr, 0))
+    error_message = "vpc_cidr must be a valid IPv4 CIDR."
+  }
+  validation {
+    condition     = length(var.network.public_subnet_ids) >= 2 && length(var.network.private_subnet_ids) >= 2
+    error_message = "The ALB and the tasks each need subnets in at least two availability zones."
+  }
+}
+
+variable "cluster" {
+  description = "The ECS cluster and the Cloud Map namespace the service registers in."
+  type = object({
+    arn          = string
+    name         = string
+    namespace_id = string
+  })
+}
+
+variable "image" {
+  description = "Container image: the private ECR repository and an immutable release tag."
+  type = object({
+    repository_arn = string
+    repository_url = string
+    tag            = string
+  })
+
+  validation {
+    condition     = var.image.tag != "latest" && can(regex("^[A-Za-z0-9_.-]{1,128}$", var.image.tag))
+    error_message = "The image tag must be a release tag, never latest."
+  }
+}
+
+variable "container_port" {
+  description = "Port the FastAPI server listens on inside the task."
+  type        = number
+  default     = 8000
+
+  validation {
+    condition     = var.container_port >= 1024 && var.container_port <= 65535
+    error_message = "The container port must be an unprivileged port (1024-65535)."
+  }
+}
+
+variable "health_check_path" {
+  description = "Readiness path the target group probes (checks each dependency; 503 when one is down)."
+  type        = string
+  default     = "/readyz"
+
+  validation {
+    condition     = startswith(var.health_check_path, "/")
+    error_message = "The health check path must start with '/'."
+  }
+}
+
+variable "task_size" {
+  description = "Fargate CPU units and memory (MiB) of one task."
+  type = object({
+    cpu    = optional(number, 512)
+    memory = optional(number, 1024)
+  })
+  default = {}
+}
+
+variable "scaling" {
+  description = "Service size and application auto scaling on average CPU and memory."
+  type = object({
+    desired_count       = optional(number, 2)
+    min_count           = optional(number, 2)
+    max_count           = optional(number, 6)
+    cpu_target_percent  = optional(number, 60)
+    memory_target_pct   = optional(number, 70)
+    scale_in_cooldown_s = optional(number, 300)
+  })
+  default = {}
+
+  validation {
+    condition     = var.scaling.min_count >= 1 && var.scaling.min_count <= var.scaling.desired_count && var.scaling.desired_count <= var.scaling.max_count
+    error_message = "Scaling must satisfy 1 <= min_count <= desired_count <= max_count."
+  }
+}
+
+variable "certificate" {
+  description = "Public TLS certificate of the ALB (ACM, DNS validation). wait_for_validation blocks the apply until the DNS records exist; it is on by default and only an emulator, where DNS never validates, turns it off."
+  type = object({
+    domain_name               = string
+    subject_alternative_names = optional(list(string), [])
+    wait_for_validation       = optional(bool, true)
+  })
+
+  validation {
+    condition     = can(regex("^([a-z0-9-]+\\.)+[a-z]{2,}$", var.certificate.domain_name))
+    error_message = "The certificate domain must be a fully qualified lowercase DNS name."
+  }
+}
+
+variable "alb" {
+  description = "Load balancer options: deletion protection (on by default) and optional access logs (the bucket must use SSE-S3, which ALB access logging requires)."
+  type = object({
+    deletion_protection = optional(bool, true)
+    idle_timeout        = optional(number, 60)
+    access_logs_bucket  = optional(string)
+  })
+  default = {}
+}
+
+variable "secrets" {
+  description = "Container environment variables read from Secrets Manager at task start: NAME => { secret_arn, json_key }. Values never pass through Terraform."
+  type = map(object({
+    secret_arn = string
+    json_key   = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for s in values(var.secrets) : can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", s.secret_arn)) || !can(regex("^arn:", s.secret_arn))])
+    error_message = "Secrets must be Secrets Manager ARNs in a Canadian region."
+  }
+}
+
+variable "parameters" {
+  description = "Container environment variables read from SSM Parameter Store at task start: NAME => parameter ARN (service URLs, endpoints, region)."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for arn in values(var.parameters) : can(regex("^arn:aws[a-z-]*:ssm:ca-(central|west)-1:[0-9]{12}:parameter/", arn)) || !can(regex("^arn:", arn))])
+    error_message = "Parameters must be SSM parameter ARNs in a Canadian region."
+  }
+}
+
+variable "environment_variables" {
+  description = "Plain, non-secret container environment variables (e.g. LOG_LEVEL). Anything secret goes in var.secrets."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.environment_variables) : !can(regex("(?i)(password|secret|token|api_?key|credential|private)", k))])
+    error_message = "A variable whose name looks secret must come from var.secrets, not a plain environment value."
+  }
+}
+
+variable "decrypt_kms_key_arns" {
+  description = "Customer-managed keys that encrypt the secrets and SecureString parameters (the execution role may decrypt with them)."
+  type        = list(string)
+  default     = []
+}
+
+variable "task_policy_statements" {
+  description = "Extra permissions of the application's task role (e.g. OpenSearch HTTP on the domain). Actions must be named: no '*' or 'service:*'."
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue(flatten([for s in var.task_policy_statements : [for a in s.actions : a != "*" && !endswith(a, ":*")]]))
+    error_message = "Task role actions must be named actions, not '*' or 'service:*'."
+  }
+  validation {
+    condition     = alltrue(flatten([for s in var.task_policy_statements : [for r in s.resources : r != "*"]]))
+    error_message = "Task role statements must name their resources."
+  }
+}
+
+variable "log" {
+  description = "CloudWatch log group of the containers: customer-managed key and retention (>= 90 days; >= 365 in prod)."
+  type = object({
+    kms_key_arn    = string
+    retention_days = optional(number, 365)
+  })
+
+  validation {
+    condition     = contains([90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log.retention_days)
+    error_message = "Retention must be a CloudWatch Logs value of at least 90 days."
+  }
+  validation {
+    condition     = var.environment != "prod" || var.log.retention_days >= 365
+    error_message = "Prod logs must be kept at least 365 days."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
