@@ -142,7 +142,7 @@ variable "secrets" {
   default = {}
 
   validation {
-    condition     = alltrue([for s in values(var.secrets) : can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", s.secret_arn)) || !can(regex("^arn:", s.secret_arn))])
+    condition     = alltrue([for s in values(var.secrets) : can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", s.secret_arn))])
     error_message = "Secrets must be Secrets Manager ARNs in a Canadian region."
   }
 }
@@ -153,7 +153,7 @@ variable "parameters" {
   default     = {}
 
   validation {
-    condition     = alltrue([for arn in values(var.parameters) : can(regex("^arn:aws[a-z-]*:ssm:ca-(central|west)-1:[0-9]{12}:parameter/", arn)) || !can(regex("^arn:", arn))])
+    condition     = alltrue([for arn in values(var.parameters) : can(regex("^arn:aws[a-z-]*:ssm:ca-(central|west)-1:[0-9]{12}:parameter/", arn))])
     error_message = "Parameters must be SSM parameter ARNs in a Canadian region."
   }
 }

@@ -13,7 +13,7 @@ variable "kms_key_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:ca-(central|west)-1:[0-9]{12}:key/", var.kms_key_arn)) || !can(regex("^arn:", var.kms_key_arn))
+    condition     = can(regex("^arn:aws[a-z-]*:kms:ca-(central|west)-1:[0-9]{12}:key/", var.kms_key_arn))
     error_message = "The KMS key must be a key in ca-central-1 or ca-west-1."
   }
 }
@@ -81,7 +81,7 @@ variable "replication" {
     error_message = "Replication is allowed only to ca-west-1 (data residency in Canada)."
   }
   validation {
-    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:ca-west-1:", var.replication.destination_kms_key_arn)) || !can(regex("^arn:", try(var.replication.destination_kms_key_arn, "")))
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:ca-west-1:", var.replication.destination_kms_key_arn))
     error_message = "The replica must be encrypted with a KMS key in ca-west-1."
   }
 }
