@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from compliance.model import Model, Resource, Unknown
+from compliance.model import Model, Resource, Result, Unknown, failed, passed, unknown
 from compliance.values import blocks
 
 IGW_TYPES = ("aws_internet_gateway",)
@@ -231,26 +231,39 @@ def _vpc_of(resource: Resource, model: Model, key: str = "vpc_id") -> Resource |
     return vpcs[0] if len(vpcs) == 1 else None
 
 
-def subnets_placement(value: Any, model: Model) -> Placement:
-    """Placement of a list of subnet ids (literals and references); an empty or unresolvable one is
-    unknown: a literal id or a data source says nothing about routes."""
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A placement and the subnet that decided it (the first public one, else the first unknown one)."""
+
+    placement: Placement
+    subnet: str = ""
+
+
+def subnets_placement(value: Any, model: Model) -> Verdict:
+    """Placement of a list of subnet ids (literals and references). A literal id or a data source says
+    nothing about routes, and an empty list places nothing: both are unknown."""
     items = _items(value)
     if isinstance(items, Unknown):
         items = [items]
-    if not items:
-        return Placement.UNKNOWN
-    return worst(_subnet_ref(item, model) for item in items)
+    found = [verdict for item in items for verdict in _subnet_ref(item, model)]
+    for placement in (Placement.PUBLIC, Placement.UNKNOWN):
+        for verdict in found:
+            if verdict.placement is placement:
+                return verdict
+    return Verdict(Placement.PRIVATE if found else Placement.UNKNOWN)
 
 
-def _subnet_ref(item: Any, model: Model) -> Placement:
+def _subnet_ref(item: Any, model: Model) -> list[Verdict]:
     refs = refs_in(item)
-    found: list[Placement] = [] if refs else [Placement.UNKNOWN]
+    if not refs:
+        return [Verdict(Placement.UNKNOWN, item if isinstance(item, str) else "")]
+    found: list[Verdict] = []
     for ref in refs:
         subnets = [r for r in model.resolve(ref) if r.type in ("aws_subnet", "aws_default_subnet")]
-        found.extend(subnet_placement(s, model) for s in subnets)
+        found.extend(Verdict(subnet_placement(s, model), s.address) for s in subnets)
         if not subnets:
-            found.append(Placement.UNKNOWN)
-    return worst(found)
+            found.append(Verdict(Placement.UNKNOWN, ref))
+    return found
 
 
 # ---------------------------------------------------------------- security groups
@@ -399,3 +412,15 @@ def vpc_cidrs(vpc: Resource, model: Model) -> tuple[Any, ...]:
         if references(association.values.get("vpc_id"), vpc, model):
             found.append(association.values.get("cidr_block", association.values.get("ipv6_cidr_block")))
     return tuple(found)
+
+
+def placement_result(verdict: Verdict, what: str) -> Result:
+    """The finding for a service or data store placed by `what` (e.g. "vpc_options.subnet_ids")."""
+    if verdict.placement is Placement.PUBLIC:
+        return failed(
+            f"{what} has public subnet {verdict.subnet} (its route table routes to an internet gateway)"
+        )
+    if verdict.placement is Placement.UNKNOWN:
+        where = f" ({verdict.subnet})" if verdict.subnet else ""
+        return unknown(f"{what}: a subnet's route table is not in this configuration{where}")
+    return passed(f"{what} has only private subnets (no route to an internet gateway)")

@@ -1,7 +1,18 @@
-"""NET rules, in id order."""
+"""NET rules (network exposure and private placement), in id order."""
 
 from __future__ import annotations
 
 from compliance.model import Rule
+from compliance.rules.NET001_subnet_no_public_ip.rule import RULE as NET001
+from compliance.rules.NET002_ecs_no_public_ip.rule import RULE as NET002
+from compliance.rules.NET003_ecs_private_subnets.rule import RULE as NET003
+from compliance.rules.NET004_search_domain_in_private_vpc.rule import RULE as NET004
+from compliance.rules.NET005_efs_mount_target_private.rule import RULE as NET005
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    NET001,
+    NET002,
+    NET003,
+    NET004,
+    NET005,
+)
