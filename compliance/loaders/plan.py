@@ -31,7 +31,7 @@ MAX_BYTES = 512 * 1024 * 1024
 REDACTED = "(sensitive)"
 GONE = frozenset({"delete", "forget"})
 PROVIDER_SECRETS = frozenset({"access_key", "secret_key", "token"})
-_ACTIONS = {("delete", "create"): "replace", ("create", "delete"): "replace"}
+_ACTIONS: dict[tuple[str, ...], str] = {("delete", "create"): "replace", ("create", "delete"): "replace"}
 
 Refs = Callable[[list[str]], tuple[str, ...]]
 
@@ -280,7 +280,7 @@ class _Plan:
 
 def _action(actions: Any) -> str:
     steps = tuple(str(a) for a in _list(actions))
-    return _ACTIONS.get(steps, "-".join(steps))  # type: ignore[arg-type]
+    return _ACTIONS.get(steps, "-".join(steps))
 
 
 def _provider_local(item: Mapping[str, Any]) -> str:

@@ -151,9 +151,9 @@ class Configuration:
             if isinstance(current, list):
                 if not current:
                     return ()
-                index = int(key) if key.isdigit() else 0
+                index = int(key) if key.isdecimal() else 0
                 current = current[index] if index < len(current) else current[0]
-                if key.isdigit():
+                if key.isdecimal():
                     continue
             if not isinstance(current, dict):
                 return ()

@@ -1,0 +1,56 @@
+"""Markdown report for pull requests: counts, then the failing and waived findings as tables."""
+
+from __future__ import annotations
+
+from compliance.formats.summary import STATUSES, counts, location
+from compliance.model import Status
+from compliance.scan import TOOL, ScanResult
+
+
+def render(result: ScanResult) -> str:
+    tally = counts(result.findings)
+    inputs = ", ".join(f"`{_cell(i.path)}` ({i.kind})" for i in result.inputs)
+    lines = [
+        "# Compliance scan",
+        "",
+        f"{TOOL} {result.version}, {len(result.rules)} rules, generated {result.generated_at}, inputs: {inputs}",
+        "",
+        "| Status | Findings |",
+        "| --- | ---: |",
+        *(f"| {status} | {tally[status]} |" for status in STATUSES),
+        f"| **total** | **{len(result.findings)}** |",
+        "",
+    ]
+    failing = result.failing
+    lines += [f"## Failing findings ({len(failing)})", ""]
+    if failing:
+        lines += [
+            "| Status | Rule | Resource | Location | Message | Remediation |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {f.status.value} | {f.rule_id} | `{_cell(f.resource)}` | `{_cell(location(f))}` "
+            f"| {_cell(f.message)} | {_cell(f.remediation)} |"
+            for f in failing
+        ]
+    else:
+        lines.append("None: no finding fails or is unknown.")
+    waived = [f for f in result.findings if f.status is Status.WAIVED]
+    if waived:
+        lines += ["", f"## Waived findings ({len(waived)})", ""]
+        lines += [
+            "| Rule | Resource | Justification | Owner | Ticket | Expires |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for f in waived:
+            w = f.waiver
+            lines.append(
+                f"| {f.rule_id} | `{_cell(f.resource)}` | {_cell(w.justification if w else '')} "
+                f"| {_cell(w.owner if w else '')} | {_cell(w.ticket if w else '')} | {w.expires if w else ''} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Table-safe: no pipes, backticks or line breaks."""
+    return " ".join(text.replace("|", "\\|").replace("`", "'").split())

@@ -1,0 +1,241 @@
+"""One scan: inputs -> resources -> Model -> engine.run -> waivers -> ScanResult.
+
+Each input (a Terraform root or .tf file, or a plan JSON) is its own model, so resources of different
+roots never resolve each other's references; the findings of all inputs are combined in one stable order.
+When a plan and the HCL of the same root are scanned together, plan resources borrow file:line from the
+HCL resource with the same address, so reports point at code rather than at the plan file.
+
+Fail-closed choices:
+- an input with no resources at all (no managed resource or data source) is bad input, not a pass;
+- a module whose source cannot be followed (registry, git, ...; the HCL loader gives it mode "module")
+  makes the scan bad input (exit 2) naming the module and its source: its resources would otherwise be
+  silently missing. Scan the plan of that root (--plan) instead, which holds every module's resources.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from compliance.engine import run
+from compliance.loaders.plan import judged, load_plan
+from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
+from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
+from compliance.waivers import apply_waivers, load_waivers
+
+TOOL = "notegen-compliance"
+INFORMATION_URI = "https://github.com/notegen-ai/notegen-ai-apis/tree/main/compliance"
+SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+RESOURCE_MODES = frozenset({"managed", "data"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScanInput:
+    path: str
+    kind: str  # "hcl" | "plan"
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a report needs: what was scanned, with which rules, what was found, and when."""
+
+    inputs: tuple[ScanInput, ...]
+    rules: tuple[Rule, ...]
+    findings: tuple[Finding, ...]
+    generated_at: str
+    version: str
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.failing)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing fails or is unknown after waivers, 1 otherwise."""
+        return 1 if self.failing else 0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.findings if f.status is status)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    input: ScanInput
+    resources: tuple[Resource, ...]
+
+
+def scan(
+    paths: Sequence[Path] = (),
+    plans: Sequence[Path] = (),
+    var_files: Sequence[Path] = (),
+    waivers: Path = DEFAULT_WAIVERS,
+    rules: Sequence[Rule] | None = None,
+    today: dt.date | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ScanResult:
+    """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input."""
+    if rules is None:
+        from compliance.rules import RULES
+
+        rules = RULES
+    if not paths and not plans:
+        raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
+    loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
+    hcl = [load_hcl_input(p, var_files) for p in paths]
+    planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
+    findings: list[Finding] = []
+    for item in (*hcl, *planned):
+        findings.extend(run(rules, Model(judged(item.resources))))
+    findings.sort(key=_order)
+    return ScanResult(
+        inputs=tuple(item.input for item in (*hcl, *planned)),
+        rules=tuple(rules),
+        findings=apply_waivers(findings, loaded_waivers),
+        generated_at=generated_at(os.environ if environ is None else environ),
+        version=version(),
+    )
+
+
+def load_hcl_input(path: Path, var_files: Sequence[Path] = ()) -> Loaded:
+    """A Terraform root directory (its modules followed) or a single .tf file."""
+    from compliance.loaders.hcl import load_hcl  # the HCL parser is only imported when HCL is scanned
+
+    _exists(path, "Terraform path")
+    for var_file in var_files:
+        _exists(var_file, "var file")
+        if var_file.is_dir():
+            raise InputError(f"{var_file}: var file is a directory")
+    if path.is_file() and path.name.endswith(".json") and not path.name.endswith(".tf.json"):
+        raise InputError(f"{path}: not Terraform source; a plan JSON goes after --plan")
+    resources = load_hcl([path], var_files)
+    _check_resources(path, resources)
+    digest = _digest_tree(path, resources, var_files)
+    return Loaded(ScanInput(str(path), "hcl", digest), resources)
+
+
+def load_plan_input(path: Path) -> Loaded:
+    _exists(path, "plan")
+    resources = load_plan(path)
+    _check_resources(path, resources)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Loaded(ScanInput(str(path), "plan", digest), resources)
+
+
+def _exists(path: Path, what: str) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: {what} not found")
+
+
+def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
+    found = False
+    for resource in resources:
+        if resource.mode == "module":
+            source = resource.values.get("source", "?")
+            raise InputError(
+                f"{resource.source.file or path}: {resource.address}: source {source!r} cannot be scanned "
+                "(only local modules are followed); scan this root's plan with --plan instead"
+            )
+        found = found or resource.mode in RESOURCE_MODES
+    if not found:
+        raise InputError(f"{path}: no resources found to scan")
+
+
+def borrow_sources(plan: Loaded, hcl: Sequence[Loaded]) -> Loaded:
+    """Plan resources take file:line from HCL resources of the same address (instance keys ignored)."""
+    if not hcl:
+        return plan
+    sources: dict[str, Source] = {}
+    for item in hcl:
+        for resource in item.resources:
+            sources.setdefault(resource.address, resource.source)
+            sources.setdefault(_without_keys(resource.address), resource.source)
+    resources = tuple(
+        dataclasses.replace(r, source=source)
+        if (source := sources.get(r.address) or sources.get(_without_keys(r.address))) is not None
+        else r
+        for r in plan.resources
+    )
+    return Loaded(plan.input, resources)
+
+
+def _without_keys(address: str) -> str:
+    """`module.a.aws_x.y` from `module.a["k"].aws_x.y[0]`."""
+    out: list[str] = []
+    depth = 0
+    quoted = False
+    for char in address:
+        if char == '"' and depth:
+            quoted = not quoted
+        elif char == "[" and not quoted:
+            depth += 1
+        elif char == "]" and not quoted:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out)
+
+
+def _digest_tree(path: Path, resources: Iterable[Resource], var_files: Sequence[Path]) -> str:
+    """sha256 over sorted relative paths and contents of the Terraform files read.
+
+    A file input is hashed as is. For a directory: its own .tf/.tfvars files, every file a resource came
+    from (module files, given relative to the root) and the var files.
+    """
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    files: set[Path] = {p for p in path.iterdir() if p.is_file() and p.name.endswith(SOURCE_SUFFIXES)}
+    files.update(Path(r.source.file) for r in resources if r.source.file)
+    files.update(var_files)
+    digest = hashlib.sha256()
+    for name, file in sorted((os.path.relpath(f, path), f) for f in files if f.is_file()):
+        digest.update(name.encode() + b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _order(finding: Finding) -> tuple[str, str, str, str, int, str]:
+    return (
+        finding.resource,
+        finding.rule_id,
+        finding.origin.value,
+        finding.source.file,
+        finding.source.line,
+        finding.message,
+    )
+
+
+def generated_at(environ: Mapping[str, str]) -> str:
+    """UTC ISO 8601: SOURCE_DATE_EPOCH when set (reproducible reports), else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise InputError(f"SOURCE_DATE_EPOCH: not a Unix timestamp: {epoch!r}") from error
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def version() -> str:
+    try:
+        return metadata.version(TOOL)
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def frameworks() -> tuple[str, ...]:
+    """Framework names of the control catalogues (HIPAA, PIPEDA), in catalogue order."""
+    from compliance.frameworks import catalog
+
+    return tuple(framework.name for framework in catalog())
+
+
+def controls_of(finding: Finding, names: Collection[str]) -> dict[str, list[str]]:
+    """Every framework's controls for a finding, [] where the rule maps none."""
+    return {name: list(finding.controls.get(name, ())) for name in names}
