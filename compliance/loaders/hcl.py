@@ -1,0 +1,250 @@
+"""Terraform HCL (and .tf.json) configurations as the typed `Resource` model.
+
+Conventions, beyond the plan-JSON shape described in compliance.model:
+
+* One Resource per resource instance, data source instance, provider configuration (explicit, or
+  implied when resources use a provider without a block) and call of a module whose source cannot
+  be followed (registry, git...: mode/type "module", values {"source": ...}).
+* What cannot be known statically is an `Unknown`: a reference to a resource or data source carries
+  its absolute address (``module.vpc.aws_subnet.private[0]``, or without the key for all instances);
+  a variable without a value, an unsupported function or an expression Terraform would reject carry
+  a reason instead. Unknowns propagate through operators and functions, merging their refs.
+* A jsonencode() whose argument contains unknowns evaluates to the decoded structure (dicts and lists
+  with Unknown leaves) rather than a string, so rules still see a policy's shape. A template that
+  renders JSON around unknown values (a heredoc policy) is decoded the same way. Rules therefore
+  accept a policy as a JSON string or as a structure.
+* count/for_each that cannot be evaluated give one instance with the key ``[*]``; count = 0 gives none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from compliance.loaders.hcl_modules import (
+    Context,
+    Loader,
+    ModuleInstance,
+    ProviderConfig,
+    _reference_names,
+    config_files,
+    evaluate_body,
+    expand,
+    load_config,
+)
+from compliance.loaders.hcl_parse import Block, display, parse_file
+from compliance.model import InputError, Origin, Resource, Source, Unknown
+
+__all__ = ["load_hcl"]
+
+
+def load_hcl(
+    paths: Sequence[Path], var_files: Sequence[Path] = (), root: Path | None = None
+) -> tuple[Resource, ...]:
+    """Resources of the Terraform root directories (or single .tf files) in `paths`.
+
+    `var_files` are applied after terraform.tfvars and *.auto.tfvars, later files winning. Local module
+    sources must stay inside `root` (default: the enclosing git work tree, else the working directory,
+    else the scanned directory). Raises InputError (one line, naming the file) for bad input.
+    """
+    resources: list[Resource] = []
+    for path in paths:
+        resources.extend(_load_root(Path(path), [Path(v) for v in var_files], root))
+    return tuple(resources)
+
+
+def _load_root(path: Path, var_files: list[Path], root: Path | None) -> list[Resource]:
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{display(path)}: no such file or directory")
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise InputError(f"{display(path)}: broken symlink or symlink loop") from None
+    if resolved.is_dir():
+        directory, files = resolved, config_files(resolved)
+        if not files:
+            raise InputError(f"{display(path)}: directory has no Terraform files (*.tf, *.tf.json)")
+    elif resolved.name.endswith((".tf", ".tf.json")):
+        directory, files = resolved.parent, [resolved]
+    else:
+        raise InputError(f"{display(path)}: not a Terraform file (expected .tf or .tf.json) or directory")
+    allowed = _allowed_root(directory, root)
+    try:
+        tfvars = _tfvars(directory, var_files)
+        loader = Loader(directory, allowed, tfvars)
+        module = ModuleInstance(loader, load_config(directory, files), "", chain=(directory,))
+        resources = list(_emit(module))
+        resources.extend(_implicit_providers(loader))
+    except RecursionError:
+        raise InputError(f"{display(path)}: configuration is nested too deeply to evaluate") from None
+    return resources
+
+
+def _allowed_root(directory: Path, root: Path | None) -> Path:
+    if root is not None:
+        return root.resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    cwd = Path.cwd().resolve()
+    if directory.is_relative_to(cwd):
+        return cwd
+    return directory
+
+
+def _tfvars(directory: Path, var_files: list[Path]) -> dict[str, Any]:
+    """Root variable values: terraform.tfvars(.json), *.auto.tfvars(.json) in lexical order, then var_files."""
+    automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    names = sorted(
+        p.name for p in directory.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    )
+    files = [p for p in automatic if p.is_file()] + [directory / n for n in names]
+    for given in var_files:
+        if not given.is_file():
+            raise InputError(f"{display(given)}: variable file not found")
+        files.append(given)
+    values: dict[str, Any] = {}
+    evaluator = None
+    for file in files:
+        top = parse_file(file)
+        if top.blocks:
+            block = top.blocks[0]
+            raise InputError(f"{display(file)}:{block.line}: blocks are not allowed in a variable file")
+        if evaluator is None:
+            from compliance.loaders.hcl_eval import Evaluator
+
+            evaluator = Evaluator()
+        for name, attr in top.attrs.items():
+            values[name] = evaluator.value_or_unknown(attr.expr, _NoReferences(directory), {})
+    return values
+
+
+class _NoReferences:
+    """Variable files hold literal values only."""
+
+    def __init__(self, directory: Path) -> None:
+        self.root_dir = directory
+
+    def resolve(self, root: str, steps: list[Any]) -> tuple[Any, int]:
+        from compliance.loaders.hcl_values import EvalError
+
+        raise EvalError(f"variable files cannot refer to {root}")
+
+
+# --- emission ------------------------------------------------------------------------------------------
+
+
+def _emit(module: ModuleInstance) -> Iterator[Resource]:
+    loader = module.loader
+    for config in module.provider_configs().values():
+        yield _provider_resource(module, config)
+    for block in module.config.resources:
+        yield from _instances(module, block)
+    for call in module.module_calls():
+        if call.remote:
+            for suffix, _count, _each in call.expansion:
+                yield _module_resource(module, call.name, call.address + suffix, call.block, call.source)
+            continue
+        for child in call.instances.values():
+            yield from _emit(child)
+    del loader
+
+
+def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
+    mode = "managed" if block.type == "resource" else "data"
+    kind, name = block.labels
+    head = f"{module.prefix}{'data.' if mode == 'data' else ''}{kind}.{name}"
+    provider_name, alias = _provider_key(block, kind)
+    provider = module.provider_for(provider_name, alias)
+    if provider.block is None:
+        _register_implicit(module, provider, block)
+    for suffix, count, each in expand(module, block):
+        context = Context(module, count, each)
+        values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
+        region = values.get("region")
+        if not isinstance(region, str | Unknown):
+            region = provider.region
+        yield Resource(
+            address=head + suffix,
+            mode=mode,
+            type=kind,
+            name=name,
+            module=module.address,
+            provider=provider.address,
+            region=region,
+            values=values,
+            source=_source(block),
+            origin=Origin.HCL,
+            sensitive=sensitive,
+        )
+
+
+def _provider_key(block: Block, kind: str) -> tuple[str, str | None]:
+    attr = block.attrs.get("provider")
+    names = _reference_names(attr.expr) if attr is not None else None
+    if names:
+        return names[0], names[1] if len(names) > 1 else None
+    return kind.split("_", 1)[0], None
+
+
+def _register_implicit(module: ModuleInstance, provider: ProviderConfig, block: Block) -> None:
+    implicit = module.loader.implicit
+    if provider.address not in implicit:
+        owner = provider.address.rsplit("provider.", 1)[0].removesuffix(".")
+        implicit[provider.address] = (module, owner, f"{display(block.file)}\x00{block.line}")
+
+
+def _implicit_providers(loader: Loader) -> Iterator[Resource]:
+    for address, (_module, owner, where) in loader.implicit.items():
+        file, line = where.split("\x00")
+        name = address.rsplit("provider.", 1)[1].split(".")[0]
+        yield Resource(
+            address=address,
+            mode="provider",
+            type="provider",
+            name=name,
+            module=owner,
+            provider=address,
+            region=None,
+            values={},
+            source=Source(file, int(line)),
+            origin=Origin.HCL,
+        )
+
+
+def _provider_resource(module: ModuleInstance, config: ProviderConfig) -> Resource:
+    assert config.block is not None
+    return Resource(
+        address=config.address,
+        mode="provider",
+        type="provider",
+        name=config.block.labels[0],
+        module=module.address,
+        provider=config.address,
+        region=config.region,
+        values=config.values,
+        source=_source(config.block),
+        origin=Origin.HCL,
+        sensitive=config.sensitive,
+    )
+
+
+def _module_resource(module: ModuleInstance, name: str, address: str, block: Block, source: Any) -> Resource:
+    values: dict[str, Any] = {"source": source}
+    return Resource(
+        address=address,
+        mode="module",
+        type="module",
+        name=name,
+        module=module.address,
+        provider="",
+        region=None,
+        values=values,
+        source=_source(block),
+        origin=Origin.HCL,
+    )
+
+
+def _source(block: Block) -> Source:
+    return Source(display(block.file), block.line)

@@ -1,0 +1,691 @@
+"""Evaluation of HCL expressions from python-hcl2's raw Lark tree.
+
+Values are plain Python (str, int/float, bool, None, list, dict) or `Unknown`. References are handed
+to a `Context` (the module instance), which knows variables, locals, modules and resources; for
+expressions and dynamic-block iterators live in `env`. Anything Terraform would reject raises
+`EvalError` (caught by try()/can(), turned into an Unknown by the caller).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from compliance.loaders import hcl_functions
+from compliance.loaders.hcl_parse import MAX_FILE_BYTES, JsonExpr, parse_template
+from compliance.loaders.hcl_values import (
+    EvalError,
+    encode_json,
+    equal,
+    has_unknown,
+    is_set,
+    merge_unknown,
+    normal,
+    number,
+    to_bool,
+    to_string,
+)
+from compliance.model import Unknown
+
+Step = tuple[str, Any]  # ("attr", name) | ("index", key) | ("splat", None)
+Env = Mapping[str, Any]
+
+_TRAVERSALS = frozenset(
+    {"index_expr_term", "get_attr_expr_term", "attr_splat_expr_term", "full_splat_expr_term"}
+)
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class Context(Protocol):
+    """Where references are looked up: a module instance, maybe inside a count/for_each instance."""
+
+    @property
+    def root_dir(self) -> Path: ...
+
+    def resolve(self, root: str, steps: list[Step]) -> tuple[Any, int]:
+        """The value `root` names, after consuming some of `steps`; returns (value, steps used)."""
+        ...
+
+
+class Evaluator:
+    """Evaluates expressions; `sensitive` turns true when a sensitive value was read."""
+
+    def __init__(self) -> None:
+        self.sensitive = False
+        self._templates: dict[int, tuple[Any, list[Any]]] = {}
+
+    def evaluate(self, node: Any, ctx: Context, env: Env) -> Any:
+        if isinstance(node, JsonExpr):
+            return self._json(node.value, ctx, env, node.literal)
+        method = _DISPATCH.get(node.data)
+        if method is None:
+            raise EvalError(f"unsupported expression {node.data}")
+        return method(self, node, ctx, env)
+
+    def value_or_unknown(self, node: Any, ctx: Context, env: Env) -> Any:
+        """The value, or an Unknown naming the error when Terraform would reject the expression."""
+        try:
+            return self.evaluate(node, ctx, env)
+        except EvalError as error:
+            return Unknown(reason=str(error))
+
+    # --- literals and collections -------------------------------------------------------------------
+
+    def _term(self, node: Any, ctx: Context, env: Env) -> Any:
+        return self.evaluate(_trees(node)[0], ctx, env)
+
+    def _int(self, node: Any, ctx: Context, env: Env) -> Any:
+        return int(node.children[0])
+
+    def _float(self, node: Any, ctx: Context, env: Env) -> Any:
+        return normal(float(node.children[0]))
+
+    def _literal(self, node: Any, ctx: Context, env: Env) -> Any:
+        return {"true": True, "false": False, "null": None}[str(node.children[0])]
+
+    def _tuple(self, node: Any, ctx: Context, env: Env) -> Any:
+        return [self.evaluate(item, ctx, env) for item in _trees(node)]
+
+    def _object(self, node: Any, ctx: Context, env: Env) -> Any:
+        result: dict[str, Any] = {}
+        unknown_keys: list[Any] = []
+        for elem in _trees(node):
+            key_node, value_node = _trees(elem)
+            key = self._key(key_node, ctx, env)
+            value = self.evaluate(value_node, ctx, env)
+            if isinstance(key, Unknown):
+                unknown_keys.append(key)
+            else:
+                result[to_string(key)] = value
+        if unknown_keys:
+            return merge_unknown(unknown_keys, "object key is unknown")
+        return result
+
+    def _key(self, node: Any, ctx: Context, env: Env) -> Any:
+        inner = node.children[0]
+        if inner.data == "keyword":
+            return str(inner.children[0])
+        if inner.data == "expr_term" and len(inner.children) == 1:
+            only = inner.children[0]
+            if only.data == "identifier":
+                return str(only.children[0])
+        return self.evaluate(inner, ctx, env)
+
+    # --- references ---------------------------------------------------------------------------------
+
+    def _identifier(self, node: Any, ctx: Context, env: Env) -> Any:
+        return self._reference(str(node.children[0]), [], ctx, env)
+
+    def _traversal(self, node: Any, ctx: Context, env: Env) -> Any:
+        raw: list[tuple[str, Any]] = []
+        while getattr(node, "data", None) in _TRAVERSALS:
+            base, op = _trees(node)
+            raw[:0] = _raw_steps(node.data, op)
+            node = base
+            inner = _trees(node)
+            if node.data == "expr_term" and len(inner) == 1 and inner[0].data in _TRAVERSALS:
+                node = inner[0]
+        steps = [(kind, self.evaluate(arg, ctx, env) if kind == "index_expr" else arg) for kind, arg in raw]
+        steps = [("index", arg) if kind == "index_expr" else (kind, arg) for kind, arg in steps]
+        inner = _trees(node)
+        if node.data == "expr_term" and len(inner) == 1 and inner[0].data == "identifier":
+            return self._reference(str(inner[0].children[0]), steps, ctx, env)
+        return apply_steps(self.evaluate(node, ctx, env), steps)
+
+    def _reference(self, root: str, steps: list[Step], ctx: Context, env: Env) -> Any:
+        if root in env:
+            return apply_steps(env[root], steps)
+        value, used = ctx.resolve(root, steps)
+        return apply_steps(value, steps[used:])
+
+    # --- operators ----------------------------------------------------------------------------------
+
+    def _conditional(self, node: Any, ctx: Context, env: Env) -> Any:
+        condition, then, otherwise = _trees(node)
+        test = self.evaluate(condition, ctx, env)
+        if isinstance(test, Unknown):
+            left = self.evaluate(then, ctx, env)
+            right = self.evaluate(otherwise, ctx, env)
+            if not has_unknown(left) and not has_unknown(right) and equal(left, right):
+                return left
+            if is_set(left) and is_set(right):
+                return merge_unknown([test, left, right], "condition is unknown")
+            return Unknown(reason=test.reason or "condition is unknown")
+        return self.evaluate(then if to_bool(test) else otherwise, ctx, env)
+
+    def _unary(self, node: Any, ctx: Context, env: Env) -> Any:
+        operator = str(node.children[0]).strip()
+        value = self.evaluate(node.children[1], ctx, env)
+        if isinstance(value, Unknown):
+            return value
+        if operator == "!":
+            return not to_bool(value)
+        return normal(-number(value))
+
+    def _binary(self, node: Any, ctx: Context, env: Env) -> Any:
+        left_node, term = _trees(node)[:2]
+        operator_node, right_node = _trees(term)
+        operator = str(operator_node.children[0]).strip()
+        left = self.evaluate(left_node, ctx, env)
+        right = self.evaluate(right_node, ctx, env)
+        return binary(operator, left, right)
+
+    # --- strings and templates ----------------------------------------------------------------------
+
+    def _string(self, node: Any, ctx: Context, env: Env) -> Any:
+        entry = self._templates.get(id(node))
+        if entry is None:
+            entry = (node, _compile_template(node))
+            self._templates[id(node)] = entry
+        return self._render(entry[1], ctx, env)
+
+    def _template_string(self, node: Any, ctx: Context, env: Env) -> Any:
+        text = str(node.children[0])
+        return _unescape(text[2:-2])
+
+    def _heredoc(self, node: Any, ctx: Context, env: Env) -> Any:
+        text = _heredoc_body(str(node.children[0]), node.data == "heredoc_template_trim")
+        return self.template(text, ctx, env)
+
+    def template(self, text: str, ctx: Context, env: Env) -> Any:
+        """Render template text (heredoc body, JSON string, templatefile content)."""
+        if "${" not in text and "%{" not in text:
+            return text
+        try:
+            tree = parse_template(text)
+        except ValueError:
+            raise EvalError("invalid template") from None
+        return self._string(tree, ctx, env)
+
+    def _render(self, items: list[Any], ctx: Context, env: Env) -> Any:
+        if len(items) == 1 and isinstance(items[0], tuple) and items[0][0] == "interp":
+            return self.evaluate(items[0][1], ctx, env)
+        pieces: list[Any] = []
+        self._render_into(items, ctx, env, pieces)
+        unknowns = [p for p in pieces if isinstance(p, Unknown)]
+        if not unknowns:
+            return "".join(pieces)
+        return _json_with_unknowns(pieces) or merge_unknown(unknowns)
+
+    def _render_into(self, items: list[Any], ctx: Context, env: Env, out: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, str):
+                out.append(item)
+            elif item[0] == "interp":
+                value = self.evaluate(item[1], ctx, env)
+                out.append(value if isinstance(value, Unknown) else _template_piece(value))
+            elif item[0] == "if":
+                test = self.evaluate(item[1], ctx, env)
+                if isinstance(test, Unknown):
+                    out.append(test)
+                else:
+                    self._render_into(item[2] if to_bool(test) else item[3], ctx, env, out)
+            else:
+                _, key_name, value_name, collection_node, body = item
+                collection = self.evaluate(collection_node, ctx, env)
+                if has_unknown(collection):
+                    out.append(merge_unknown([collection]))
+                    continue
+                for key, value in _iterate(collection):
+                    scope = {**env, value_name: value}
+                    if key_name:
+                        scope[key_name] = key
+                    self._render_into(body, ctx, scope, out)
+
+    # --- for expressions ----------------------------------------------------------------------------
+
+    def _for(self, node: Any, ctx: Context, env: Env) -> Any:
+        parts = _trees(node)
+        intro = parts[0]
+        names = [str(c.children[0]) for c in _trees(intro) if c.data == "identifier"]
+        collection_node = _trees(intro)[-1]
+        condition = parts[-1] if parts[-1].data == "for_cond" else None
+        bodies = [p for p in parts[1:] if p is not condition]
+        grouping = any(getattr(c, "type", "") == "ELLIPSIS" for c in node.children)
+        collection = self.evaluate(collection_node, ctx, env)
+        if isinstance(collection, Unknown):
+            return collection
+        key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        is_object = node.data == "for_object_expr"
+        items: list[Any] = []
+        result: dict[str, Any] = {}
+        unknowns: list[Any] = []
+        for key, value in _iterate(collection):
+            scope = {**env, value_name: value}
+            if key_name:
+                scope[key_name] = key
+            if condition is not None:
+                keep = self.evaluate(_trees(condition)[0], ctx, scope)
+                if isinstance(keep, Unknown):
+                    unknowns.append(keep)
+                    continue
+                if not to_bool(keep):
+                    continue
+            if not is_object:
+                items.append(self.evaluate(bodies[0], ctx, scope))
+                continue
+            out_key = self.evaluate(bodies[0], ctx, scope)
+            out_value = self.evaluate(bodies[1], ctx, scope)
+            if isinstance(out_key, Unknown):
+                unknowns.append(out_key)
+            elif grouping:
+                result.setdefault(to_string(out_key), []).append(out_value)
+            elif to_string(out_key) in result:
+                raise EvalError(f"duplicate key {out_key!r} in for expression")
+            else:
+                result[to_string(out_key)] = out_value
+        if unknowns:
+            return merge_unknown(unknowns, "for expression filter or key is unknown")
+        return result if is_object else items
+
+    # --- functions ----------------------------------------------------------------------------------
+
+    def _call(self, node: Any, ctx: Context, env: Env) -> Any:
+        parts = _trees(node)
+        names = [str(p.children[0]) for p in parts if p.data == "identifier"]
+        if len(names) > 1:
+            return Unknown(reason=f"provider function {'::'.join(names)} is not evaluated")
+        name = names[0]
+        arguments = next((p for p in parts if p.data == "arguments"), None)
+        arg_nodes = _trees(arguments) if arguments is not None else []
+        expand = arguments is not None and any(
+            getattr(c, "type", "") == "ELLIPSIS" for c in arguments.children
+        )
+        if name in ("try", "can"):
+            return self._try(name, arg_nodes, ctx, env)
+        args = [self.evaluate(a, ctx, env) for a in arg_nodes]
+        if expand and args:
+            last = args.pop()
+            if isinstance(last, Unknown):
+                return last
+            if not isinstance(last, list):
+                raise EvalError(f"{name}(...): the expanded argument is not a list")
+            args.extend(last)
+        return self.call(name, args, ctx)
+
+    def call(self, name: str, args: list[Any], ctx: Context) -> Any:
+        if name in _FILE_FUNCTIONS:
+            if any(has_unknown(a) for a in args[:1]):
+                return merge_unknown(args[:1])
+            return _FILE_FUNCTIONS[name](self, args, ctx)
+        if name in ("sensitive",):
+            self.sensitive = True
+            return args[0] if args else None
+        return hcl_functions.call(name, args)
+
+    def _try(self, name: str, nodes: list[Any], ctx: Context, env: Env) -> Any:
+        for node in nodes:
+            try:
+                value = self.evaluate(node, ctx, env)
+            except EvalError:
+                if name == "can":
+                    return False
+                continue
+            if name == "can":
+                return merge_unknown([value]) if has_unknown(value) else True
+            return value
+        raise EvalError("try(): no argument could be evaluated")
+
+    def _json(self, value: Any, ctx: Context, env: Env, literal: bool) -> Any:
+        if isinstance(value, str):
+            return value if literal else self.template(value, ctx, env)
+        if isinstance(value, list):
+            return [self._json(v, ctx, env, literal) for v in value]
+        if isinstance(value, dict):
+            return {k: self._json(v, ctx, env, literal) for k, v in value.items() if k != "//"}
+        return normal(value) if isinstance(value, float) else value
+
+
+# --- steps ---------------------------------------------------------------------------------------------
+
+
+def _raw_steps(kind: str, op: Any) -> list[tuple[str, Any]]:
+    if kind == "get_attr_expr_term":
+        return [("attr", str(_trees(op)[0].children[0]))]
+    if kind == "index_expr_term":
+        return [_index_step(op)]
+    steps: list[tuple[str, Any]] = [("splat", None)]
+    for child in _trees(op):
+        if child.data == "get_attr":
+            steps.append(("attr", str(_trees(child)[0].children[0])))
+        else:
+            steps.append(_index_step(child))
+    return steps
+
+
+def _index_step(op: Any) -> tuple[str, Any]:
+    if op.data == "short_index":
+        return ("index", int(str(op.children[-1])))
+    return ("index_expr", _trees(op)[0])
+
+
+def apply_steps(value: Any, steps: list[Step]) -> Any:
+    """Follow attribute, index and splat steps into a value."""
+    for position, (kind, arg) in enumerate(steps):
+        if isinstance(value, Unknown):
+            return value
+        if kind == "splat":
+            rest = steps[position + 1 :]
+            if value is None:
+                return []
+            items = value if isinstance(value, list) else [value]
+            return [apply_steps(item, rest) for item in items]
+        if kind == "attr":
+            if not isinstance(value, dict):
+                raise EvalError(f"cannot read attribute {arg!r} of a {_kind(value)}")
+            if arg not in value:
+                raise EvalError(f"object has no attribute {arg!r}")
+            value = value[arg]
+            continue
+        if isinstance(arg, Unknown):
+            return merge_unknown([arg, value])
+        value = index(value, arg)
+    return value
+
+
+def index(collection: Any, key: Any) -> Any:
+    if isinstance(collection, list):
+        position = number(key)
+        if not isinstance(position, int) or not 0 <= position < len(collection):
+            raise EvalError(f"index {key!r} is out of range")
+        return collection[position]
+    if isinstance(collection, dict):
+        name = to_string(key)
+        if name not in collection:
+            raise EvalError(f"key {name!r} does not exist")
+        return collection[name]
+    raise EvalError(f"cannot index a {_kind(collection)}")
+
+
+def _kind(value: Any) -> str:
+    return "null value" if value is None else type(value).__name__
+
+
+def _iterate(collection: Any) -> list[tuple[Any, Any]]:
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    if isinstance(collection, dict):
+        return [(key, collection[key]) for key in sorted(collection)]
+    raise EvalError(f"cannot iterate over a {_kind(collection)}")
+
+
+# --- operators -----------------------------------------------------------------------------------------
+
+
+def binary(operator: str, left: Any, right: Any) -> Any:
+    if operator in ("&&", "||"):
+        return _logic(operator, left, right)
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return merge_unknown([left, right])
+    if operator == "==":
+        return _equal_known(left, right)
+    if operator == "!=":
+        result = _equal_known(left, right)
+        return result if isinstance(result, Unknown) else not result
+    a, b = number(left), number(right)
+    if operator == "+":
+        return normal(a + b)
+    if operator == "-":
+        return normal(a - b)
+    if operator == "*":
+        return normal(a * b)
+    if operator in ("/", "%"):
+        if b == 0:
+            raise EvalError("division by zero")
+        return normal(a / b) if operator == "/" else normal(a % b)
+    comparisons: dict[str, Callable[[Any, Any], bool]] = {
+        "<": lambda x, y: bool(x < y),
+        ">": lambda x, y: bool(x > y),
+        "<=": lambda x, y: bool(x <= y),
+        ">=": lambda x, y: bool(x >= y),
+    }
+    return comparisons[operator](a, b)
+
+
+def _equal_known(left: Any, right: Any) -> Any:
+    if has_unknown(left) or has_unknown(right):
+        return merge_unknown([left, right])
+    return equal(left, right)
+
+
+def _logic(operator: str, left: Any, right: Any) -> Any:
+    decisive = operator == "||"  # true decides ||, false decides &&
+    for value in (left, right):
+        if not isinstance(value, Unknown) and to_bool(value) is decisive:
+            return decisive
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return merge_unknown([left, right])
+    return not decisive
+
+
+# --- templates -----------------------------------------------------------------------------------------
+
+
+def _compile_template(node: Any) -> list[Any]:
+    """Turn a string's flat parts into literal strings and nested ("interp"|"if"|"for", ...) items."""
+    root: list[Any] = []
+    stack: list[tuple[list[Any], Any]] = [(root, None)]
+    strip_next = False
+    for part in node.children:
+        if getattr(part, "data", None) != "string_part":
+            continue
+        inner = part.children[0]
+        out = stack[-1][0]
+        kind = getattr(inner, "data", None)
+        if kind is None:
+            text = str(inner)
+            text = (
+                text[1:] if inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE") else _unescape(text)
+            )
+            if strip_next:
+                text = text.lstrip()
+            strip_next = False
+            out.append(text)
+            continue
+        if kind == "interpolation":
+            strip_next = False
+            out.append(("interp", _trees(inner)[0]))
+            continue
+        markers = [c for c in inner.children if getattr(c, "type", "") == "STRIP_MARKER"]
+        if markers and inner.children[1] is markers[0] and out and isinstance(out[-1], str):
+            out[-1] = out[-1].rstrip()
+        strip_next = bool(markers) and inner.children[-2] is markers[-1]
+        if kind == "template_if_start":
+            item: list[Any] = ["if", _trees(inner)[0], [], []]
+            out.append(item)
+            stack.append((item[2], item))
+        elif kind == "template_else":
+            _, item = stack.pop()
+            stack.append((item[3], item))
+        elif kind == "template_for_start":
+            names = [str(c.children[0]) for c in _trees(inner) if c.data == "identifier"]
+            key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            item = ["for", key_name, value_name, _trees(inner)[-1], []]
+            out.append(item)
+            stack.append((item[4], item))
+        elif len(stack) > 1:  # endif / endfor
+            stack.pop()
+        else:
+            raise EvalError("unbalanced template directive")
+    if len(stack) != 1:
+        raise EvalError("unterminated template directive")
+    return _freeze(root)
+
+
+def _freeze(items: list[Any]) -> list[Any]:
+    frozen: list[Any] = []
+    for item in items:
+        if isinstance(item, list) and item[0] == "if":
+            frozen.append(("if", item[1], _freeze(item[2]), _freeze(item[3])))
+        elif isinstance(item, list):
+            frozen.append(("for", item[1], item[2], item[3], _freeze(item[4])))
+        else:
+            frozen.append(item)
+    return frozen
+
+
+def _template_piece(value: Any) -> str:
+    if isinstance(value, dict | list):
+        raise EvalError("cannot interpolate a collection into a string")
+    return to_string(value)
+
+
+_MARK = "\u0000UNKNOWN{}\u0000"
+_MARKS = re.compile("\u0000UNKNOWN(\\d+)\u0000")
+
+
+def _json_with_unknowns(pieces: list[Any]) -> Any:
+    """A JSON document with unknown values inside its strings, decoded with Unknown leaves.
+
+    Keeps the structure of heredoc policies visible to rules while the unknown parts stay Unknown.
+    """
+    text = "".join(p if isinstance(p, str) else _MARK.format(i) for i, p in enumerate(pieces))
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        decoded = json.loads(text.replace("\u0000", "\\u0000"))
+    except ValueError:
+        return None
+
+    def restore(value: Any) -> Any:
+        if isinstance(value, str) and "\u0000" in value:
+            return merge_unknown([pieces[int(i)] for i in _MARKS.findall(value)])
+        if isinstance(value, list):
+            return [restore(v) for v in value]
+        if isinstance(value, dict):
+            if any("\u0000" in k for k in value):
+                raise EvalError("unknown object key")
+            return {k: restore(v) for k, v in value.items()}
+        return value
+
+    try:
+        return restore(decoded)
+    except EvalError:
+        return None
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPE.sub(replace, text)
+
+
+def _heredoc_body(token: str, trim: bool) -> str:
+    lines = token.split("\n")
+    body = [line.removesuffix("\r") for line in lines[1:-2]]
+    if trim:
+        indents = [len(line) - len(line.lstrip(" \t")) for line in body if line.strip()]
+        cut = min(indents, default=0)
+        body = [line[cut:] for line in body]
+    return "\n".join(body) + "\n" if body else ""
+
+
+def _trees(node: Any) -> list[Any]:
+    return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
+
+
+# --- file functions ------------------------------------------------------------------------------------
+
+
+def _read(ctx: Context, name: Any) -> Path:
+    """A file named relative to the root module directory, as Terraform resolves it."""
+    if not isinstance(name, str):
+        raise EvalError("a file path must be a string")
+    path = ctx.root_dir / name
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise EvalError(f"file {name} is over the size limit")
+    except OSError:
+        raise EvalError(f"file {name} does not exist") from None
+    return path
+
+
+def _file(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+    try:
+        return _read(ctx, args[0]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise EvalError(f"file {args[0]} cannot be read as UTF-8 text") from None
+
+
+def _filebase64(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+    try:
+        return base64.b64encode(_read(ctx, args[0]).read_bytes()).decode()
+    except OSError:
+        raise EvalError(f"file {args[0]} cannot be read") from None
+
+
+def _fileexists(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+    try:
+        return _read(ctx, args[0]).is_file()
+    except EvalError:
+        return False
+
+
+def _templatefile(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+    text = _file(evaluator, args, ctx)
+    variables = args[1] if len(args) > 1 else {}
+    if isinstance(variables, Unknown):
+        return variables
+    if not isinstance(variables, dict):
+        raise EvalError("templatefile(): the variables must be an object")
+    return evaluator.template(text, _Isolated(ctx), variables)
+
+
+class _Isolated:
+    """A template file sees only its variables (and functions), not the module's references."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    @property
+    def root_dir(self) -> Path:
+        return self._ctx.root_dir
+
+    def resolve(self, root: str, steps: list[Step]) -> tuple[Any, int]:
+        raise EvalError(f"templatefile(): unknown variable {root!r}")
+
+
+_FILE_FUNCTIONS: dict[str, Callable[[Evaluator, list[Any], Context], Any]] = {
+    "file": _file,
+    "filebase64": _filebase64,
+    "fileexists": _fileexists,
+    "templatefile": _templatefile,
+}
+
+_DISPATCH: dict[str, Callable[[Evaluator, Any, Context, Env], Any]] = {
+    "expr_term": Evaluator._term,
+    "int_lit": Evaluator._int,
+    "float_lit": Evaluator._float,
+    "literal_value": Evaluator._literal,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object,
+    "identifier": Evaluator._identifier,
+    "index_expr_term": Evaluator._traversal,
+    "get_attr_expr_term": Evaluator._traversal,
+    "attr_splat_expr_term": Evaluator._traversal,
+    "full_splat_expr_term": Evaluator._traversal,
+    "conditional": Evaluator._conditional,
+    "unary_op": Evaluator._unary,
+    "binary_op": Evaluator._binary,
+    "string": Evaluator._string,
+    "template_string": Evaluator._template_string,
+    "heredoc_template": Evaluator._heredoc,
+    "heredoc_template_trim": Evaluator._heredoc,
+    "for_tuple_expr": Evaluator._for,
+    "for_object_expr": Evaluator._for,
+    "function_call": Evaluator._call,
+}
+
+__all__ = ["EvalError", "Evaluator", "apply_steps", "encode_json"]
