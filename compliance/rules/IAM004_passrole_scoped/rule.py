@@ -1,0 +1,66 @@
+"""iam:PassRole is granted only on named roles, not on "*" or wildcard role paths."""
+
+from __future__ import annotations
+
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
+from compliance.policy import (
+    IDENTITY_POLICY_TYPES,
+    allow_statements,
+    grants,
+    identity_policies,
+    refers_to,
+    verdict,
+)
+
+
+def check(resource: Resource, model: Model) -> Result | None:
+    policies = identity_policies(resource, model)
+    if not policies:
+        return None
+    problems: list[str] = []
+    doubts: list[str] = []
+    unconditioned: list[str] = []
+    granted = False
+    for label, document in policies:
+        if not document.complete:
+            doubts.append(f"{label}: {document.problem or 'part of the policy is unknown'}")
+        for statement in allow_statements(document):
+            where = f"{label} {statement.label}"
+            passes = grants(statement, "iam:PassRole")
+            if passes is None:
+                doubts.append(f"{where}: an Action is unknown, it may grant iam:PassRole")
+                continue
+            if not passes:
+                continue
+            granted = True
+            if statement.not_resources:
+                problems.append(f"{where}: iam:PassRole with NotResource reaches every other role")
+            for target in statement.resources:
+                if isinstance(target, Unknown):
+                    if not refers_to(target, model, "aws_iam_role"):
+                        doubts.append(f"{where}: an iam:PassRole Resource is unknown before apply")
+                elif "*" in target or "?" in target:
+                    problems.append(f"{where}: iam:PassRole on {target!r} (wildcard)")
+            if not any(c.key.lower() == "iam:passedtoservice" for c in statement.conditions):
+                unconditioned.append(statement.label)
+    if not granted and not problems and not doubts:
+        return None
+    note = f" (no iam:PassedToService condition in {', '.join(unconditioned)})" if unconditioned else ""
+    return verdict(problems, doubts, f"iam:PassRole names specific roles{note}")
+
+
+RULE = Rule(
+    id="IAM004",
+    title="iam:PassRole is scoped to named roles",
+    severity=Severity.HIGH,
+    types=IDENTITY_POLICY_TYPES,
+    rationale=(
+        "PassRole on '*' (or on 'role/*', or through 'iam:*' or '*') lets a principal hand any role, "
+        "including administrators, to a service it controls: privilege escalation to every PHI store."
+    ),
+    remediation="Grant iam:PassRole on the ARNs of the roles the workload passes (aws_iam_role.x.arn) with a "
+    "condition iam:PassedToService naming the service.",
+    controls={"HIPAA": ("164.312(a)(1)", "164.308(a)(4)(ii)(B)"), "PIPEDA": ("4.7.1", "4.7.3")},
+    check=check,
+    help_uri="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+)
