@@ -1,0 +1,492 @@
+# Neo4j 5 community with APOC and GDS on Fargate. /data lives on EFS (CMK at rest, TLS in transit, one
+# access point), the admin password is generated during apply and written write-only to Secrets Manager,
+# and a one-time task restores the S3 backup onto the volume before the service first starts.
+data "aws_caller_identity" "this" {}
+data "aws_partition" "this" {}
+data "aws_region" "this" {}
+
+locals {
+  partition      = data.aws_partition.this.partition
+  backup_object  = "arn:${local.partition}:s3:::${var.backup.bucket_name}/${var.backup.object_key}"
+  task_principal = { Service = "ecs-tasks.amazonaws.com" }
+  # Looked up only when the restore runs and no version is pinned.
+  read_backup_metadata = var.restore.enabled && var.restore.version_id == null
+  backup_version       = var.restore.version_id != null ? var.restore.version_id : try(data.aws_s3_object.backup[0].version_id, null)
+  backup_etag          = try(data.aws_s3_object.backup[0].etag, null)
+  efs_client_access = {
+    Effect = "Allow"
+    Action = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    # The file system ARN, and only through the access point.
+    Resource  = [aws_efs_file_system.this.arn]
+    Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn } }
+  }
+}
+
+# --- network ---------------------------------------------------------------------------------------------
+resource "aws_security_group" "this" {
+  name        = var.name
+  description = "Neo4j ${var.name} and its restore task: Bolt and HTTP from the API tasks only"
+  vpc_id      = var.network.vpc_id
+
+  ingress {
+    description     = "Neo4j HTTP from the API tasks"
+    protocol        = "tcp"
+    from_port       = 7474
+    to_port         = 7474
+    security_groups = [var.network.client_security_group_id]
+  }
+
+  ingress {
+    description     = "Neo4j Bolt from the API tasks"
+    protocol        = "tcp"
+    from_port       = 7687
+    to_port         = 7687
+    security_groups = [var.network.client_security_group_id]
+  }
+
+  egress {
+    description = "HTTPS: image and plugin downloads, S3, Secrets Manager, CloudWatch through NAT"
+    protocol    = "tcp"
+    from_port   = 443
+    to_port     = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    description = "NFS to the EFS mount targets"
+    protocol    = "tcp"
+    from_port   = 2049
+    to_port     = 2049
+    cidr_blocks = [var.network.vpc_cidr]
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_security_group" "efs" {
+  name        = "${var.name}-efs"
+  description = "EFS of ${var.name}: NFS from the Neo4j and restore tasks only"
+  vpc_id      = var.network.vpc_id
+
+  ingress {
+    description     = "NFS from Neo4j and the restore task"
+    protocol        = "tcp"
+    from_port       = 2049
+    to_port         = 2049
+    security_groups = [aws_security_group.this.id]
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-efs" })
+}
+
+# --- storage -----------------------------------------------------------------------------------------------
+resource "aws_efs_file_system" "this" {
+  creation_token   = var.name
+  encrypted        = true
+  kms_key_id       = var.kms_key_arn
+  performance_mode = "generalPurpose"
+  throughput_mode  = "elastic"
+  tags             = merge(var.tags, { Name = "${var.name}-data" })
+}
+
+resource "aws_efs_backup_policy" "this" {
+  file_system_id = aws_efs_file_system.this.id
+  backup_policy {
+    status = "ENABLED"
+  }
+}
+
+resource "aws_efs_file_system_policy" "this" {
+  file_system_id = aws_efs_file_system.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess", "elasticfilesystem:ClientWrite"]
+        Resource  = [aws_efs_file_system.this.arn]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      {
+        Sid       = "TasksThroughAccessPoint"
+        Effect    = "Allow"
+        Principal = { AWS = [aws_iam_role.task.arn, aws_iam_role.restore.arn] }
+        Action    = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+        Resource  = [aws_efs_file_system.this.arn]
+        Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn } }
+      },
+    ]
+  })
+}
+
+resource "aws_efs_access_point" "this" {
+  file_system_id = aws_efs_file_system.this.id
+
+  # The neo4j image runs as uid/gid 7474.
+  posix_user {
+    uid = 7474
+    gid = 7474
+  }
+
+  root_directory {
+    path = "/neo4j"
+    creation_info {
+      owner_uid   = 7474
+      owner_gid   = 7474
+      permissions = "0750"
+    }
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-data" })
+}
+
+resource "aws_efs_mount_target" "this" {
+  count = length(var.network.private_subnet_ids)
+
+  file_system_id  = aws_efs_file_system.this.id
+  subnet_id       = var.network.private_subnet_ids[count.index]
+  security_groups = [aws_security_group.efs.id]
+}
+
+# --- admin password: ephemeral input, written write-only ------------------------------------------------------
+resource "aws_secretsmanager_secret" "this" {
+  name_prefix             = "${var.name}/admin-"
+  description             = "Neo4j admin credentials of ${var.name} (generated during apply, never in plan or state)"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.password.recovery_window_in_days
+  tags                    = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "this" {
+  secret_id = aws_secretsmanager_secret.this.id
+  secret_string_wo = jsonencode({
+    username = "neo4j"
+    password = var.admin_password
+    auth     = "neo4j/${var.admin_password}"
+  })
+  secret_string_wo_version = var.password.version
+}
+
+resource "aws_secretsmanager_secret_rotation" "this" {
+  count = var.password.rotation_enabled ? 1 : 0
+
+  secret_id           = aws_secretsmanager_secret.this.id
+  rotation_lambda_arn = var.password.rotation_lambda_arn
+  rotate_immediately  = false
+
+  rotation_rules {
+    automatically_after_days = var.password.rotation_days
+  }
+
+  depends_on = [aws_secretsmanager_secret_version.this]
+}
+
+# --- logs and roles ----------------------------------------------------------------------------------------
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.name}"
+  kms_key_id        = var.log.kms_key_arn
+  retention_in_days = var.log.retention_days
+  tags              = var.tags
+}
+
+resource "aws_iam_role" "execution" {
+  name_prefix = "${var.name}-exec-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name = "start-task"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "WriteLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+      },
+      {
+        Sid      = "ReadAdminSecret"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = [aws_secretsmanager_secret.this.arn]
+      },
+      {
+        Sid      = "DecryptAdminSecret"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = [var.kms_key_arn]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "task" {
+  name_prefix = "${var.name}-task-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "task" {
+  name   = "mount-data"
+  role   = aws_iam_role.task.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [merge(local.efs_client_access, { Sid = "MountDataThroughAccessPoint" })] })
+}
+
+# --- Neo4j -------------------------------------------------------------------------------------------------
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.task_size.cpu
+  memory                   = var.task_size.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  volume {
+    name = "data"
+    efs_volume_configuration {
+      file_system_id     = aws_efs_file_system.this.id
+      transit_encryption = "ENABLED"
+      authorization_config {
+        access_point_id = aws_efs_access_point.this.id
+        iam             = "ENABLED"
+      }
+    }
+  }
+
+  container_definitions = jsonencode([{
+    name         = "neo4j"
+    image        = var.image
+    essential    = true
+    portMappings = [{ containerPort = 7474, protocol = "tcp" }, { containerPort = 7687, protocol = "tcp" }]
+    mountPoints  = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
+    environment = [
+      { name = "NEO4J_PLUGINS", value = jsonencode(var.plugins) },
+      { name = "NEO4J_server_memory_heap_initial__size", value = var.task_size.heap },
+      { name = "NEO4J_server_memory_heap_max__size", value = var.task_size.heap },
+      { name = "NEO4J_server_memory_pagecache_size", value = var.task_size.page_cache },
+      { name = "NEO4J_dbms_security_procedures_unrestricted", value = "apoc.*,gds.*" },
+    ]
+    secrets = [{ name = "NEO4J_AUTH", valueFrom = "${aws_secretsmanager_secret.this.arn}:auth::" }]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = data.aws_region.this.name
+        awslogs-stream-prefix = "neo4j"
+      }
+    }
+  }])
+
+  tags = var.tags
+}
+
+resource "aws_service_discovery_service" "this" {
+  name = "neo4j"
+
+  dns_config {
+    namespace_id   = var.cluster.namespace_id
+    routing_policy = "MULTIVALUE"
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_ecs_service" "this" {
+  name             = var.name
+  cluster          = var.cluster.arn
+  task_definition  = aws_ecs_task_definition.this.arn
+  desired_count    = 1
+  launch_type      = "FARGATE"
+  platform_version = "LATEST"
+  # One writer on the store at any time: stop the old task before starting the new one.
+  deployment_minimum_healthy_percent = 0
+  deployment_maximum_percent         = 100
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  enable_execute_command             = false
+
+  network_configuration {
+    subnets          = var.network.private_subnet_ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = false
+  }
+
+  service_registries {
+    registry_arn = aws_service_discovery_service.this.arn
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  tags = var.tags
+
+  # The restore (when enabled) fills /data before Neo4j first starts; mount targets must exist.
+  depends_on = [terraform_data.restore, aws_efs_mount_target.this, aws_secretsmanager_secret_version.this]
+}
+
+# --- one-time restore of the S3 backup onto /data ----------------------------------------------------------
+resource "aws_iam_role" "restore" {
+  name_prefix = "${var.name}-restore-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "restore" {
+  name = "restore-backup"
+  role = aws_iam_role.restore.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadTheBackupObjectOnly"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = [local.backup_object]
+      },
+      {
+        Sid       = "DecryptTheBackup"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = [var.backup.bucket_kms_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${data.aws_region.this.name}.amazonaws.com" } }
+      },
+      merge(local.efs_client_access, { Sid = "WriteThisFileSystemOnly" }),
+    ]
+  })
+}
+
+resource "aws_iam_role" "restore_execution" {
+  name_prefix = "${var.name}-rexec-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "restore_execution" {
+  name = "write-logs"
+  role = aws_iam_role.restore_execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "WriteLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    }]
+  })
+}
+
+resource "aws_ecs_task_definition" "restore" {
+  family                   = "${var.name}-restore"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 512
+  memory                   = 1024
+  execution_role_arn       = aws_iam_role.restore_execution.arn
+  task_role_arn            = aws_iam_role.restore.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  volume {
+    name = "data"
+    efs_volume_configuration {
+      file_system_id     = aws_efs_file_system.this.id
+      transit_encryption = "ENABLED"
+      authorization_config {
+        access_point_id = aws_efs_access_point.this.id
+        iam             = "ENABLED"
+      }
+    }
+  }
+
+  container_definitions = jsonencode([{
+    name        = "restore"
+    image       = var.restore.image
+    essential   = true
+    entryPoint  = ["/bin/sh", "-c"]
+    command     = [file("${path.module}/scripts/restore_task.sh")]
+    mountPoints = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
+    environment = [
+      { name = "BACKUP_BUCKET", value = var.backup.bucket_name },
+      { name = "BACKUP_KEY", value = var.backup.object_key },
+    ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = data.aws_region.this.name
+        awslogs-stream-prefix = "restore"
+      }
+    }
+  }])
+
+  tags = var.tags
+}
+
+data "aws_s3_object" "backup" {
+  count = local.read_backup_metadata ? 1 : 0
+
+  bucket = var.backup.bucket_name
+  key    = var.backup.object_key
+}
+
+resource "terraform_data" "restore" {
+  count = var.restore.enabled ? 1 : 0
+
+  # Replaced (so rerun) only when the backup object or its version changes.
+  triggers_replace = {
+    bucket  = var.backup.bucket_name
+    key     = var.backup.object_key
+    version = local.backup_version
+    etag    = local.backup_etag
+  }
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/sh", "-c"]
+    command     = coalesce(var.restore.command, "sh '${path.module}/scripts/run_restore.sh'")
+    environment = {
+      AWS_REGION      = data.aws_region.this.name
+      ENDPOINT_URL    = coalesce(var.restore.endpoint_url, "")
+      CLUSTER         = var.cluster.arn
+      SERVICE         = var.name
+      TASK_DEFINITION = aws_ecs_task_definition.restore.arn
+      SUBNETS         = join(",", var.network.private_subnet_ids)
+      SECURITY_GROUPS = aws_security_group.this.id
+      BACKUP_VERSION  = coalesce(local.backup_version, "")
+      WAIT            = var.restore.wait ? "true" : "false"
+    }
+  }
+
+  depends_on = [aws_efs_mount_target.this, aws_efs_file_system_policy.this, aws_iam_role_policy.restore]
+}

@@ -1,0 +1,39 @@
+output "bolt_uri" {
+  description = "Bolt URI of Neo4j through Cloud Map (inside the VPC)."
+  value       = "bolt://neo4j.${var.cluster.namespace_name}:7687"
+}
+
+output "http_uri" {
+  description = "HTTP URI of Neo4j through Cloud Map (inside the VPC)."
+  value       = "http://neo4j.${var.cluster.namespace_name}:7474"
+}
+
+output "secret_arn" {
+  description = "ARN of the admin credentials secret (JSON: username, password, auth). The value is never a Terraform output."
+  value       = aws_secretsmanager_secret.this.arn
+}
+
+output "security_group_id" {
+  description = "Security group of the Neo4j and restore tasks."
+  value       = aws_security_group.this.id
+}
+
+output "file_system_arn" {
+  description = "ARN of the EFS file system holding /data."
+  value       = aws_efs_file_system.this.arn
+}
+
+output "file_system_id" {
+  description = "ID of the EFS file system holding /data."
+  value       = aws_efs_file_system.this.id
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "restore_task_definition_arn" {
+  description = "ARN of the one-time restore task definition."
+  value       = aws_ecs_task_definition.restore.arn
+}
