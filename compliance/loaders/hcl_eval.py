@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -437,7 +438,11 @@ def binary(operator: str, left: Any, right: Any) -> Any:
     if operator in ("/", "%"):
         if b == 0:
             raise EvalError("division by zero")
-        return normal(a / b) if operator == "/" else normal(a % b)
+        return (
+            normal(a / b)
+            if operator == "/"
+            else normal(math.fmod(a, b) if a % 1 or b % 1 else int(math.fmod(a, b)))
+        )
     comparisons: dict[str, Callable[[Any, Any], bool]] = {
         "<": lambda x, y: bool(x < y),
         ">": lambda x, y: bool(x > y),

@@ -24,8 +24,6 @@ MAX_MODULE_DEPTH = 16
 MAX_INSTANCES = 10_000
 """A count or for_each expanding to more instances than this is refused as bad input."""
 
-_CONFIG_CACHE: dict[tuple[Path, ...], ModuleConfig] = {}
-
 
 @dataclass
 class ModuleConfig:
@@ -63,14 +61,9 @@ def config_files(directory: Path) -> list[Path]:
 
 
 def load_config(directory: Path, files: list[Path]) -> ModuleConfig:
-    key = (directory, *files)
-    cached = _CONFIG_CACHE.get(key)
-    if cached is not None and all(f.exists() for f in files):
-        return cached
     config = ModuleConfig(directory)
     for path in files:
         _add_blocks(config, parse_file(path))
-    _CONFIG_CACHE[key] = config
     return config
 
 
@@ -114,6 +107,14 @@ class Loader:
         self.allowed = allowed
         self.tfvars = tfvars
         self.implicit: dict[str, tuple[ModuleInstance, str, str]] = {}
+        self._configs: dict[Path, ModuleConfig] = {}
+
+    def config(self, directory: Path) -> ModuleConfig:
+        """The configuration of a module directory, read once per scan."""
+        config = self._configs.get(directory)
+        if config is None:
+            config = self._configs[directory] = load_config(directory, config_files(directory))
+        return config
 
 
 class ModuleInstance:
@@ -312,7 +313,7 @@ class ModuleCall:
         self.directory = self._local_directory()
         self.instances: dict[str, ModuleInstance] = {}
         if self.directory is not None:
-            config = load_config(self.directory, config_files(self.directory))
+            config = owner.loader.config(self.directory)
             chain = (*owner.chain, self.directory)
             for suffix, count, each in self.expansion:
                 context = Context(owner, count, each)
@@ -509,7 +510,11 @@ def evaluate_body(
         if meta and name in META_ATTRS:
             continue
         evaluator.sensitive = False
-        values[name] = evaluator.value_or_unknown(attr.expr, context, env)
+        try:
+            values[name] = evaluator.value_or_unknown(attr.expr, context, env)
+        except RecursionError:
+            where = f"{display(block.file)}:{attr.line}"
+            raise InputError(f"{where}: expression nested too deeply to evaluate") from None
         if evaluator.sensitive:
             sensitive.add(prefix + name)
     for child in block.blocks:

@@ -1,0 +1,784 @@
+"""The HCL loader: addresses, evaluated values, unknowns, expansion, modules, providers and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance.loaders import hcl_modules, hcl_parse
+from compliance.loaders.hcl import load_hcl
+from compliance.model import InputError, Origin, Resource, Source, Unknown
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def write(base: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return base
+
+
+def load(base: Path, files: dict[str, str | bytes], **kwargs: Any) -> dict[str, Resource]:
+    write(base, files)
+    return {r.address: r for r in load_hcl([base], **kwargs)}
+
+
+def value(tmp_path: Path, expression: str, extra: str = "") -> Any:
+    resources = load(tmp_path, {"main.tf": f'resource "t_x" "e" {{\n  v = {expression}\n}}\n{extra}'})
+    return resources["t_x.e"].values["v"]
+
+
+# --- resources, values, sources ------------------------------------------------------------------------
+
+
+def test_resource_values_nested_blocks_and_source(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+  tags   = { Name = "logs", "x-y" = 1 }
+  versioning {
+    enabled = true
+  }
+  rule {
+    id = "a"
+  }
+  rule {
+    id = "b"
+  }
+  lifecycle {
+    prevent_destroy = true
+  }
+  depends_on = [aws_s3_bucket.other]
+}
+resource "aws_s3_bucket" "other" {}
+"""
+        },
+    )
+    bucket = resources["aws_s3_bucket.logs"]
+    assert bucket.values == {
+        "bucket": "logs",
+        "tags": {"Name": "logs", "x-y": 1},
+        "versioning": [{"enabled": True}],
+        "rule": [{"id": "a"}, {"id": "b"}],
+    }
+    assert (bucket.mode, bucket.type, bucket.name, bucket.module) == ("managed", "aws_s3_bucket", "logs", "")
+    assert bucket.source == Source("main.tf", 2)
+    assert bucket.origin is Origin.HCL
+    assert bucket.action == ""
+    assert resources["aws_s3_bucket.other"].values == {}
+
+
+def test_data_sources_have_data_addresses(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"""
+        },
+    )
+    document = resources["data.aws_iam_policy_document.trust"]
+    assert document.mode == "data"
+    assert document.values["statement"][0]["principals"][0]["identifiers"] == ["ecs-tasks.amazonaws.com"]
+    policy = resources["aws_iam_role.r"].values["assume_role_policy"]
+    assert isinstance(policy, Unknown)
+    assert policy.refs == ("data.aws_iam_policy_document.trust",)
+
+
+def test_terraform_locals_output_moved_blocks_emit_nothing(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+terraform {
+  required_version = ">= 1.5"
+}
+locals { a = 1 }
+output "o" { value = local.a }
+moved {
+  from = aws_s3_bucket.a
+  to   = aws_s3_bucket.b
+}
+import {
+  to = aws_s3_bucket.b
+  id = "b"
+}
+removed {
+  from = aws_s3_bucket.c
+}
+check "c" {
+  assert {
+    condition     = true
+    error_message = "x"
+  }
+}
+resource "aws_s3_bucket" "b" {}
+"""
+        },
+    )
+    assert set(resources) == {"aws_s3_bucket.b", "provider.aws"}
+
+
+# --- variables and locals ------------------------------------------------------------------------------
+
+VARIABLES = """
+variable "region" {
+  type    = string
+  default = "ca-central-1"
+}
+variable "size" {
+  type = number
+}
+variable "nothing" {}
+resource "t_x" "e" {
+  region  = var.region
+  size    = var.size
+  nothing = var.nothing
+}
+"""
+
+
+def test_variable_defaults_and_missing_values(tmp_path: Path) -> None:
+    values = load(tmp_path, {"main.tf": VARIABLES})["t_x.e"].values
+    assert values["region"] == "ca-central-1"
+    assert values["size"] == Unknown(reason="variable size has no value")
+    assert values["nothing"] == Unknown(reason="variable nothing has no value")
+
+
+def test_tfvars_precedence(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "main.tf": VARIABLES,
+        "terraform.tfvars": 'region = "ca-west-1"\nsize = "3"\n',
+        "b.auto.tfvars": 'region = "b"\n',
+        "a.auto.tfvars": 'region = "a"\nnothing = "auto"\n',
+        "extra/one.tfvars": 'region = "one"\n',
+        "extra/two.tfvars.json": json.dumps({"region": "two"}),
+    }
+    values = load(tmp_path, files)["t_x.e"].values
+    assert values == {"region": "b", "size": 3, "nothing": "auto"}
+    given = [tmp_path / "extra/two.tfvars.json", tmp_path / "extra/one.tfvars"]
+    values = load(tmp_path, {}, var_files=given)["t_x.e"].values
+    assert values["region"] == "one"
+
+
+def test_locals_in_any_order_across_files(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "a.tf": 'resource "t_x" "e" {\n  name = local.full\n}\nlocals { full = "${local.prefix}-${local.env}" }\n',
+            "b.tf": 'locals {\n  prefix = upper(local.env)\n  env = "prod"\n}\n',
+        },
+    )
+    assert resources["t_x.e"].values["name"] == "PROD-prod"
+
+
+def test_cyclic_locals_are_unknown(tmp_path: Path) -> None:
+    result = value(tmp_path, "local.a", "locals {\n  a = local.b\n  b = local.a\n}\n")
+    assert isinstance(result, Unknown)
+    assert "depends on itself" in result.reason
+
+
+def test_object_type_optional_defaults(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+variable "cfg" {
+  type = object({
+    encrypted = optional(bool, true)
+    kms       = optional(string)
+    retention = number
+    rules     = optional(list(object({ port = number, open = optional(bool, false) })), [])
+  })
+  default = { retention = "30", rules = [{ port = 443 }] }
+}
+resource "t_x" "e" {
+  cfg = var.cfg
+}
+"""
+        },
+    )
+    assert resources["t_x.e"].values["cfg"] == {
+        "encrypted": True,
+        "kms": None,
+        "retention": 30,
+        "rules": [{"port": 443, "open": False}],
+    }
+
+
+# --- expressions and functions ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("1 + 2 * 3", 7),
+        ("7 / 2", 3.5),
+        ("-5 % 3", -2),
+        ('"5" + 1', 6),
+        ('1 == "1"', False),
+        ("!true || false", False),
+        ("3 >= 3 && 2 < 1", False),
+        ('true ? "a" : "b"', "a"),
+        ("[1, 2][1]", 2),
+        ("{ a = { b = [10, 20] } }.a.b[1]", 20),
+        ("[{ n = 1 }, { n = 2 }][*].n", [1, 2]),
+        ('[for k, v in { a = 1, b = 2 } : "${k}=${v}" if v > 1]', ["b=2"]),
+        ("{ for k, v in { a = 1, b = 2 } : upper(k) => v }", {"A": 1, "B": 2}),
+        ('{ for s in ["a", "b", "a"] : s => s... }', {"a": ["a", "a"], "b": ["b"]}),
+        ('"a-${1 + 1}-${true}"', "a-2-true"),
+        ('"a%{if false}b%{else}c%{endif}%{for x in [1, 2]}${x},%{endfor}"', "ac1,2,"),
+        ('"$${literal} %%{x}"', "${literal} %{x}"),
+        (r'"q\"uote\n\u00e9"', 'q"uote\né'),
+        ("1.5e3", 1500),
+        ('jsonencode({ b = 1, a = ["x"] })', '{"a":["x"],"b":1}'),
+        ('jsondecode("{\\"a\\": [1, 2.5]}")', {"a": [1, 2.5]}),
+        ("merge({ a = 1, b = 1 }, { b = 2 }, null)", {"a": 1, "b": 2}),
+        ("concat([1], [2, 3])", [1, 2, 3]),
+        ('lookup({ a = 1 }, "z", "default")', "default"),
+        ('try({ a = 1 }.z, "fallback")', "fallback"),
+        ("can({ a = 1 }.z)", False),
+        ('coalesce("", null, "c")', "c"),
+        ("coalescelist([], [1])", [1]),
+        ('format("%s-%03d-%q-%v", "x", 7, "y", true)', 'x-007-"y"-true'),
+        ('join(",", split("/", "a/b/c"))', "a,b,c"),
+        ('replace("hello", "l", "L")', "heLLo"),
+        ('replace("hello", "/l+/", "L")', "heLo"),
+        ('lower("AB")', "ab"),
+        ('upper("ab")', "AB"),
+        ("tostring(5)", "5"),
+        ('tonumber("5")', 5),
+        ('tobool("true")', True),
+        ('tolist(["a"])', ["a"]),
+        ('toset(["b", "a", "b"])', ["a", "b"]),
+        ("tomap({ a = 1 })", {"a": 1}),
+        ('length("abc")', 3),
+        ('element(["a", "b"], 3)', "b"),
+        ("keys({ b = 1, a = 2 })", ["a", "b"]),
+        ("values({ b = 1, a = 2 })", [2, 1]),
+        ('contains(["a"], "a")', True),
+        ('distinct(["a", "a", "b"])', ["a", "b"]),
+        ("flatten([[1], [2, [3]]])", [1, 2, 3]),
+        ('compact(["a", "", null])', ["a"]),
+        ('zipmap(["a", "b"], [1, 2])', {"a": 1, "b": 2}),
+        ("range(3)", [0, 1, 2]),
+        ("range(1, 7, 2)", [1, 3, 5]),
+        ("min(3, 1, 2)", 1),
+        ("max(1, 5, 3)", 5),
+        ('cidrsubnet("10.0.0.0/16", 8, 2)', "10.0.2.0/24"),
+        ('cidrsubnet("fd00::/56", 8, 1)', "fd00:0:0:1::/64"),
+        ('cidrhost("10.0.0.0/24", 5)', "10.0.0.5"),
+        ("terraform.workspace", "default"),
+        ("path.module", "."),
+    ],
+)
+def test_expressions(tmp_path: Path, expression: str, expected: Any) -> None:
+    assert value(tmp_path, expression) == expected
+
+
+def test_heredocs_with_interpolation(tmp_path: Path) -> None:
+    text = 'resource "t_x" "e" {\n  plain = <<EOF\n  keep ${local.n}\nEOF\n  trimmed = <<-EOT\n    {\n      "a": "${local.n}"\n    }\n  EOT\n}\nlocals { n = "v" }\n'
+    values = load(tmp_path, {"main.tf": text})["t_x.e"].values
+    assert values["plain"] == "  keep v\n"
+    assert values["trimmed"] == '{\n  "a": "v"\n}\n'
+
+
+def test_file_and_templatefile_relative_to_module(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": 'module "m" {\n  source = "./mod"\n}\nresource "t_x" "root" {\n  v = file("${path.root}/p.json")\n}\n',
+            "p.json": '{"root": true}',
+            "mod/main.tf": """
+resource "t_x" "e" {
+  doc    = jsondecode(file("${path.module}/policy.json"))
+  render = templatefile("${path.module}/t.tpl", { names = ["a", "b"], bucket = "bk" })
+  gone   = file("${path.module}/missing.json")
+  dir    = path.module
+}
+""",
+            "mod/policy.json": '{"Version": "2012-10-17"}',
+            "mod/t.tpl": "%{ for n in names }${bucket}/${n}\n%{ endfor }",
+        },
+    )
+    values = resources["module.m.t_x.e"].values
+    assert values["doc"] == {"Version": "2012-10-17"}
+    assert values["render"] == "bk/a\nbk/b\n"
+    assert isinstance(values["gone"], Unknown)
+    assert values["dir"] == "mod"
+    assert resources["t_x.root"].values["v"] == '{"root": true}'
+
+
+# --- unknowns ------------------------------------------------------------------------------------------
+
+
+def test_references_become_unknowns_with_addresses(tmp_path: Path) -> None:
+    extra = 'resource "aws_kms_key" "k" {\n  count = 2\n}\ndata "aws_caller_identity" "me" {}\n'
+    assert value(tmp_path, "aws_kms_key.k[1].arn", extra).refs == ("aws_kms_key.k[1]",)
+    assert value(tmp_path, "aws_kms_key.k[*].arn", extra).refs == ("aws_kms_key.k",)
+    assert value(tmp_path, "data.aws_caller_identity.me.account_id", extra).refs == (
+        "data.aws_caller_identity.me",
+    )
+    merged = value(tmp_path, '"${aws_kms_key.k[0].arn}:${data.aws_caller_identity.me.id}"', extra)
+    assert merged.refs == ("aws_kms_key.k[0]", "data.aws_caller_identity.me")
+    listed = value(tmp_path, '["x", aws_kms_key.k[0].arn]', extra)
+    assert listed == [
+        "x",
+        Unknown(refs=("aws_kms_key.k[0]",), reason="aws_kms_key.k[0].arn is known only after apply"),
+    ]
+    assert value(tmp_path, "length([1, aws_kms_key.k[0].arn])", extra) == 2
+    assert value(tmp_path, 'upper(aws_kms_key.k[0].arn) == "X"', extra).refs == ("aws_kms_key.k[0]",)
+
+
+def test_unknowns_never_guess(tmp_path: Path) -> None:
+    extra = 'resource "aws_kms_key" "k" {}\n'
+    assert value(tmp_path, "false && aws_kms_key.k.enabled", extra) is False
+    assert isinstance(value(tmp_path, "true && aws_kms_key.k.enabled", extra), Unknown)
+    assert value(tmp_path, 'aws_kms_key.k.arn == "" ? "same" : "same"', extra) == "same"
+    either = value(tmp_path, "aws_kms_key.k.enabled ? aws_kms_key.k.arn : null", extra)
+    assert isinstance(either, Unknown)
+    assert either.refs == ()  # might be null: not a reference to a set value
+    assert "not evaluated" in value(tmp_path, "unknownfn(1)").reason
+    assert "not evaluated" in value(tmp_path, 'provider::aws::arn_parse("x")').reason
+    assert "has no attribute" in value(tmp_path, "{ a = 1 }.b").reason
+    assert "undeclared" in value(tmp_path, "aws_nothing.here.id").reason
+
+
+def test_jsonencode_with_unknowns_keeps_the_structure(tmp_path: Path) -> None:
+    extra = 'resource "aws_s3_bucket" "b" {}\n'
+    policy = value(
+        tmp_path,
+        'jsonencode({ Statement = [{ Effect = "Deny", Resource = ["${aws_s3_bucket.b.arn}/*"] }] })',
+        extra,
+    )
+    resource = policy["Statement"][0]["Resource"][0]
+    assert policy["Statement"][0]["Effect"] == "Deny"
+    assert isinstance(resource, Unknown) and resource.refs == ("aws_s3_bucket.b",)
+    heredoc = value(tmp_path, '<<EOF\n{"Resource": "${aws_s3_bucket.b.arn}/*", "N": 1}\nEOF\n', extra)
+    assert heredoc["N"] == 1 and heredoc["Resource"].refs == ("aws_s3_bucket.b",)
+    not_json = value(tmp_path, '"arn:${aws_s3_bucket.b.arn}"', extra)
+    assert isinstance(not_json, Unknown)
+
+
+# --- count, for_each, dynamic --------------------------------------------------------------------------
+
+
+def test_count_and_for_each_expansion(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+variable "names" {
+  default = ["b", "a"]
+}
+resource "aws_subnet" "private" {
+  count      = 2
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)
+}
+resource "aws_s3_bucket" "b" {
+  for_each = toset(var.names)
+  bucket   = "${each.key}-${each.value}"
+}
+resource "aws_s3_bucket" "m" {
+  for_each = { x = { enc = true } }
+  enc      = each.value.enc
+}
+resource "aws_s3_bucket" "none" {
+  count = 0
+}
+resource "aws_kms_key" "k" {}
+resource "aws_s3_bucket" "dyn" {
+  count  = length(aws_kms_key.k.arn)
+  index  = count.index
+}
+resource "aws_s3_bucket" "dyn_each" {
+  for_each = aws_kms_key.k.tags
+  key      = each.key
+}
+"""
+        },
+    )
+    assert resources["aws_subnet.private[1]"].values["cidr_block"] == "10.0.1.0/24"
+    assert resources['aws_s3_bucket.b["a"]'].values["bucket"] == "a-a"
+    assert 'aws_s3_bucket.b["b"]' in resources
+    assert resources['aws_s3_bucket.m["x"]'].values["enc"] is True
+    assert not [a for a in resources if "none" in a]
+    assert resources["aws_s3_bucket.dyn[*]"].values["index"].refs == ("aws_kms_key.k",)
+    assert isinstance(resources["aws_s3_bucket.dyn_each[*]"].values["key"], Unknown)
+
+
+def test_dynamic_blocks(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_kms_key" "k" {}
+resource "aws_security_group" "sg" {
+  ingress {
+    from_port = 22
+  }
+  dynamic "ingress" {
+    for_each = { https = 443, http = 80 }
+    content {
+      description = ingress.key
+      from_port   = ingress.value
+    }
+  }
+  dynamic "egress" {
+    for_each = [1]
+    iterator = rule
+    content {
+      from_port = rule.value
+    }
+  }
+  dynamic "tag" {
+    for_each = aws_kms_key.k.tags
+    content {
+      key = tag.key
+    }
+  }
+}
+"""
+        },
+    )
+    values = resources["aws_security_group.sg"].values
+    assert values["ingress"] == [
+        {"from_port": 22},
+        {"description": "http", "from_port": 80},
+        {"description": "https", "from_port": 443},
+    ]
+    assert values["egress"] == [{"from_port": 1}]
+    assert isinstance(values["tag"], Unknown) and values["tag"].refs == ("aws_kms_key.k",)
+
+
+# --- modules -------------------------------------------------------------------------------------------
+
+MODULES: dict[str, str | bytes] = {
+    "envs/prod/main.tf": """
+provider "aws" {
+  region = var.region
+}
+provider "aws" {
+  alias  = "replica"
+  region = "ca-west-1"
+}
+variable "region" {
+  default = "ca-central-1"
+}
+module "vpc" {
+  source = "../../modules/vpc"
+  cidr   = "10.1.0.0/16"
+}
+module "neo4j" {
+  source     = "../../modules/efs"
+  subnet_ids = module.vpc.private_subnet_ids
+  first      = module.vpc.first
+  providers = {
+    aws = aws.replica
+  }
+}
+module "stores" {
+  source   = "../../modules/efs"
+  for_each = { a = 1, b = 2 }
+  name     = each.key
+}
+module "registry" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+resource "t_x" "uses" {
+  a = module.stores["a"].name
+  b = module.registry.vpc_id
+  c = [for k, m in module.stores : m.name]
+}
+""",
+    "modules/vpc/main.tf": """
+variable "cidr" {}
+resource "aws_subnet" "private" {
+  count      = 2
+  cidr_block = cidrsubnet(var.cidr, 8, count.index)
+}
+output "private_subnet_ids" { value = aws_subnet.private[*].id }
+output "first" { value = aws_subnet.private[0].id }
+""",
+    "modules/efs/main.tf": """
+variable "subnet_ids" {
+  default = []
+}
+variable "first" {
+  default = null
+}
+variable "name" {
+  default = "neo4j"
+}
+resource "aws_efs_file_system" "this" {
+  encrypted  = true
+  creation_token = var.name
+}
+resource "aws_efs_mount_target" "this" {
+  subnet_id = var.first
+  subnets   = var.subnet_ids
+}
+output "name" { value = aws_efs_file_system.this.creation_token }
+""",
+}
+
+
+def test_local_modules_addresses_inputs_and_outputs(tmp_path: Path) -> None:
+    resources = _load_modules(tmp_path)
+    assert resources["module.vpc.aws_subnet.private[1]"].values["cidr_block"] == "10.1.1.0/24"
+    assert resources["module.vpc.aws_subnet.private[1]"].source == Source("modules/vpc/main.tf", 3)
+    target = resources["module.neo4j.aws_efs_mount_target.this"]
+    assert target.module == "module.neo4j"
+    assert target.values["subnet_id"].refs == ("module.vpc.aws_subnet.private[0]",)
+    assert target.values["subnets"].refs == ("module.vpc.aws_subnet.private",)
+    assert resources['module.stores["b"].aws_efs_file_system.this'].values["creation_token"] == "b"
+    uses = resources["t_x.uses"].values
+    assert uses["a"].refs == ('module.stores["a"].aws_efs_file_system.this',)
+    assert uses["b"].refs == ("module.registry",)
+    assert [u.refs for u in uses["c"]] == [
+        ('module.stores["a"].aws_efs_file_system.this',),
+        ('module.stores["b"].aws_efs_file_system.this',),
+    ]
+
+
+def _load_modules(tmp_path: Path) -> dict[str, Resource]:
+    write(tmp_path, MODULES)
+    (tmp_path / ".git").mkdir()
+    return {r.address: r for r in load_hcl([tmp_path / "envs/prod"])}
+
+
+def test_remote_module_becomes_a_module_resource(tmp_path: Path) -> None:
+    registry = _load_modules(tmp_path)["module.registry"]
+    assert (registry.mode, registry.type, registry.name) == ("module", "module", "registry")
+    assert registry.values == {"source": "terraform-aws-modules/vpc/aws"}
+    assert registry.source == Source("envs/prod/main.tf", 29)
+
+
+def test_providers_aliases_mapping_and_inheritance(tmp_path: Path) -> None:
+    resources = _load_modules(tmp_path)
+    default = resources["provider.aws"]
+    assert (default.mode, default.type, default.name, default.region) == (
+        "provider",
+        "provider",
+        "aws",
+        "ca-central-1",
+    )
+    assert default.values == {"region": "ca-central-1"}
+    replica = resources["provider.aws.replica"]
+    assert replica.values == {"alias": "replica", "region": "ca-west-1"}
+    subnet = resources["module.vpc.aws_subnet.private[0]"]
+    assert (subnet.provider, subnet.region) == ("provider.aws", "ca-central-1")
+    efs = resources["module.neo4j.aws_efs_file_system.this"]
+    assert (efs.provider, efs.region) == ("provider.aws.replica", "ca-west-1")
+    assert resources["t_x.uses"].provider == "provider.t"
+    implicit = resources["provider.t"]
+    assert (implicit.values, implicit.region, implicit.mode) == ({}, None, "provider")
+
+
+def test_resource_provider_argument_and_module_provider_blocks(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+resource "aws_acm_certificate" "cf" {
+  provider = aws.us
+}
+resource "aws_s3_bucket" "b" {
+  region = "ca-west-1"
+}
+module "child" {
+  source = "./child"
+}
+""",
+            "child/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\nresource "aws_s3_bucket" "c" {}\n',
+        },
+    )
+    assert resources["aws_acm_certificate.cf"].provider == "provider.aws.us"
+    assert resources["aws_acm_certificate.cf"].region == "us-east-1"
+    assert resources["aws_s3_bucket.b"].provider == "provider.aws"
+    assert resources["aws_s3_bucket.b"].region == "ca-west-1"
+    assert resources["provider.aws"].values == {}
+    assert resources["provider.aws"].region is None
+    child = resources["module.child.aws_s3_bucket.c"]
+    assert (child.provider, child.region) == ("module.child.provider.aws", "eu-west-1")
+    assert resources["module.child.provider.aws"].module == "module.child"
+
+
+def test_sensitive_paths(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+variable "password" {
+  sensitive = true
+  default   = "hunter2"
+}
+locals { conn = "user:${var.password}" }
+resource "aws_db_instance" "db" {
+  password = var.password
+  url      = local.conn
+  name     = "db"
+  secret {
+    value = var.password
+  }
+}
+"""
+        },
+    )
+    db = resources["aws_db_instance.db"]
+    assert db.sensitive == frozenset({"password", "url", "secret.0.value"})
+    assert db.values["password"] == "hunter2"
+
+
+def test_tf_json_files(tmp_path: Path) -> None:
+    document = {
+        "variable": {"env": {"default": "prod"}},
+        "provider": {"aws": [{"region": "ca-central-1"}, {"alias": "b", "region": "ca-west-1"}]},
+        "resource": {
+            "aws_s3_bucket": {
+                "logs": {"bucket": "logs-${var.env}", "provider": "aws.b", "versioning": [{"enabled": True}]}
+            },
+            "aws_subnet": {"s": {"count": 2, "cidr_block": '${cidrsubnet("10.0.0.0/16", 8, count.index)}'}},
+        },
+    }
+    resources = load(tmp_path, {"main.tf.json": json.dumps(document, indent=2)})
+    bucket = resources["aws_s3_bucket.logs"]
+    assert bucket.values == {"bucket": "logs-prod", "versioning": [{"enabled": True}]}
+    assert (bucket.provider, bucket.region) == ("provider.aws.b", "ca-west-1")
+    assert bucket.source.file == "main.tf.json" and bucket.source.line == 20
+    assert resources["aws_subnet.s[1]"].values["cidr_block"] == "10.0.1.0/24"
+
+
+def test_single_file_path(tmp_path: Path) -> None:
+    write(tmp_path, {"a.tf": 'resource "t_x" "a" {}\n', "b.tf": 'resource "t_x" "b" {}\n'})
+    assert [r.address for r in load_hcl([tmp_path / "a.tf"])] == ["t_x.a", "provider.t"]
+
+
+# --- bad input -----------------------------------------------------------------------------------------
+
+
+def _error(paths: list[Path], **kwargs: Any) -> str:
+    with pytest.raises(InputError) as caught:
+        load_hcl(paths, **kwargs)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
+    assert _error([tmp_path / "nope"]) == "nope: no such file or directory"
+    (tmp_path / "empty").mkdir()
+    assert "empty: directory has no Terraform files" in _error([tmp_path / "empty"])
+    write(tmp_path, {"x.txt": "a"})
+    assert "x.txt: not a Terraform file" in _error([tmp_path / "x.txt"])
+
+
+def test_broken_hcl_names_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "a" "b" {\n  x = 1\n  y = = 2\n}\n'})
+    assert _error([tmp_path]).startswith("main.tf:3: invalid HCL")
+    write(tmp_path, {"main.tf": 'resource "a" "b" {\n  x = 1\n'})
+    assert _error([tmp_path]).startswith("main.tf:")
+
+
+def test_binary_non_utf8_and_oversized_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"main.tf": b"resource\x00\x01\x02"})
+    assert _error([tmp_path]) == "main.tf: binary file (contains NUL bytes), not Terraform"
+    write(tmp_path, {"main.tf": b'x = "\xff\xfe"\n'})
+    assert _error([tmp_path]) == "main.tf: not UTF-8 text (byte 5)"
+    write(tmp_path, {"main.tf": "a = 1\n" * 100})
+    monkeypatch.setattr(hcl_parse, "MAX_FILE_BYTES", 100)
+    assert _error([tmp_path]) == "main.tf: file is 600 bytes, over the 100-byte limit"
+
+
+def test_invalid_json_and_tfvars(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf.json": '{"resource": '})
+    assert _error([tmp_path]).startswith("main.tf.json:1: invalid JSON")
+    (tmp_path / "main.tf.json").unlink()
+    write(tmp_path, {"main.tf": "", "terraform.tfvars": "a = \n"})
+    assert _error([tmp_path]).startswith("terraform.tfvars:")
+    assert _error([tmp_path / "main.tf"], var_files=[tmp_path / "nope.tfvars"]).startswith("nope.tfvars:")
+
+
+def test_duplicate_declarations(tmp_path: Path) -> None:
+    write(tmp_path, {"a.tf": 'resource "t_x" "a" {}\n', "b.tf": 'resource "t_x" "a" {}\n'})
+    assert _error([tmp_path]) == "b.tf:1: resource t_x.a is declared twice"
+
+
+def test_module_source_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"root/main.tf": 'module "m" {\n  source = "../outside"\n}\n', "outside/main.tf": ""})
+    message = _error([tmp_path / "root"], root=tmp_path / "root")
+    assert message.startswith("root/main.tf:1: module m: source '../outside' escapes the allowed tree")
+    assert load_hcl([tmp_path / "root"], root=tmp_path) == ()
+
+    write(
+        tmp_path,
+        {
+            "cyc/a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+            "cyc/b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+        },
+    )
+    assert "cyclic module source '../a'" in _error([tmp_path / "cyc/a"])
+
+    write(tmp_path, {"gone/main.tf": 'module "m" {\n  source = "./missing"\n}\n'})
+    assert _error([tmp_path / "gone"]) == "gone/main.tf:1: module m: source './missing': directory not found"
+
+    write(tmp_path, {"deep/main.tf": 'module "m" {\n  source = "./d"\n}\n'})
+    path = tmp_path / "deep"
+    for _ in range(4):
+        path = path / "d"
+        write(path, {"main.tf": 'module "m" {\n  source = "./d"\n}\n'})
+    write(path / "d", {"main.tf": ""})
+    monkeypatch.setattr(hcl_modules, "MAX_MODULE_DEPTH", 3)
+    assert "modules nested deeper than 3" in _error([tmp_path / "deep"])
+
+
+def test_symlink_loops(tmp_path: Path) -> None:
+    write(tmp_path, {"loop/main.tf": 'module "m" {\n  source = "./self"\n}\n'})
+    os.symlink(tmp_path / "loop/self2", tmp_path / "loop/self")
+    os.symlink(tmp_path / "loop/self", tmp_path / "loop/self2")
+    assert "symlink loop" in _error([tmp_path / "loop"])
+    write(tmp_path, {"files/main.tf": ""})
+    os.symlink(tmp_path / "files/b.tf", tmp_path / "files/a.tf")
+    os.symlink(tmp_path / "files/a.tf", tmp_path / "files/b.tf")
+    assert _error([tmp_path / "files"]) == "files/a.tf: broken symlink or symlink loop"
+
+
+def test_deeply_nested_expression_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "t_x" "a" {\n  v = ' + "[" * 5000 + "]" * 5000 + "\n}\n"})
+    assert _error([tmp_path]) == "main.tf:2: expression nested too deeply to evaluate"
+
+
+def test_huge_count_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "t_x" "a" {\n  count = 100000000\n}\n'})
+    assert _error([tmp_path]) == "main.tf:1: 100000000 instances, over the limit of 10000"
