@@ -152,7 +152,9 @@ class _Plan:
             return self.config.expression_refs(path, prefix, expressions, keys)
 
         merged = _merge(values, unknown, [], refs)
-        provider = _provider_address(str(config.get("provider_config_key") or _provider_local(item)))
+        provider = _provider_address(
+            self._effective(str(config.get("provider_config_key") or _provider_local(item)))
+        )
         return Resource(
             address=address,
             mode=mode,
@@ -168,9 +170,23 @@ class _Plan:
             sensitive=frozenset(_paths(sensitive, "")),
         )
 
+    def _effective(self, key: str) -> str:
+        """The provider configuration a key really means.
+
+        Terraform lists a module that inherits its parent's provider implicitly as an entry without
+        expressions (`module.app.module.logs:aws`) when an intermediate module uses no such provider;
+        the module then uses its parent's configuration of the same name, up to the root.
+        """
+        while ":" in key and "expressions" not in _mapping(self.config.providers.get(key)):
+            module, _, local = key.rpartition(":")
+            steps, _ = module_steps(module if module.startswith("module.") else f"module.{module}")
+            parent = module_prefix(steps[:-1])
+            key = f"{parent}:{local}" if parent else local
+        return key
+
     def _providers(self) -> Iterator[Resource]:
         for key, config in sorted(self.config.providers.items()):
-            if not isinstance(config, dict):
+            if not isinstance(config, dict) or self._effective(key) != key or _builtin(config):
                 continue
             address = _provider_address(key)
             steps, _ = module_steps(address)
@@ -281,6 +297,11 @@ class _Plan:
 def _action(actions: Any) -> str:
     steps = tuple(str(a) for a in _list(actions))
     return _ACTIONS.get(steps, "-".join(steps))
+
+
+def _builtin(config: Mapping[str, Any]) -> bool:
+    """Terraform's own provider (terraform_data) has no configuration anyone wrote."""
+    return str(config.get("full_name", "")).startswith("terraform.io/builtin/")
 
 
 def _provider_local(item: Mapping[str, Any]) -> str:
