@@ -152,11 +152,11 @@ resource "aws_efs_mount_target" "this" {
 
 # --- admin password: ephemeral input, written write-only ------------------------------------------------------
 resource "aws_secretsmanager_secret" "this" {
-  name_prefix             = "${var.name}/admin-"
+  name                    = var.password.secret_name
   description             = "Neo4j admin credentials of ${var.name} (generated during apply, never in plan or state)"
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.password.recovery_window_in_days
-  tags                    = var.tags
+  tags                    = merge(var.tags, { RotationStrategy = "neo4j" })
 }
 
 resource "aws_secretsmanager_secret_version" "this" {

@@ -94,16 +94,20 @@ variable "log" {
 }
 
 variable "password" {
-  description = "The admin secret: version of the write-only value (bump it to store a newly generated password), recovery window, and optional scheduled rotation by a Lambda."
+  description = "The admin secret: its name (under the env's secret path, where the rotation function may act), version of the write-only value (bump it to store a newly generated password), recovery window, and optional scheduled rotation by a Lambda."
   type = object({
+    secret_name             = string
     version                 = optional(number, 1)
     recovery_window_in_days = optional(number, 30)
     rotation_enabled        = optional(bool, false)
     rotation_lambda_arn     = optional(string)
     rotation_days           = optional(number, 90)
   })
-  default = {}
 
+  validation {
+    condition     = can(regex("^[A-Za-z0-9/_+=.@-]{1,256}$", var.password.secret_name))
+    error_message = "The secret name must be a valid Secrets Manager name."
+  }
   validation {
     condition     = var.password.recovery_window_in_days >= 7 && var.password.recovery_window_in_days <= 30
     error_message = "The secret's recovery window must be 7-30 days."

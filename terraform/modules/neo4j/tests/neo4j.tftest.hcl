@@ -57,6 +57,7 @@ variables {
   }
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
   admin_password = "test-only-not-a-secret"
+  password       = { secret_name = "notegen-test/neo4j-admin" }
 }
 
 run "secure_defaults" {
@@ -145,7 +146,7 @@ run "restore_follows_the_current_object" {
 run "reject_short_prod_recovery_window" {
   command = plan
   variables {
-    password = { recovery_window_in_days = 7 }
+    password = { secret_name = "notegen-test/neo4j-admin", recovery_window_in_days = 7 }
   }
   expect_failures = [var.password]
 }
@@ -153,7 +154,7 @@ run "reject_short_prod_recovery_window" {
 run "reject_rotation_without_lambda" {
   command = plan
   variables {
-    password = { rotation_enabled = true }
+    password = { secret_name = "notegen-test/neo4j-admin", rotation_enabled = true }
   }
   expect_failures = [var.password]
 }
