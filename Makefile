@@ -31,6 +31,16 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.lock
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
 	touch $@
 
+# LocalStack (localstack-core) needs Python >= 3.12: its own venv, from pyenv's 3.13 when present.
+LOCALSTACK_VENV := .venv-localstack
+PYTHON313 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
+
+$(LOCALSTACK_VENV)/.installed: requirements-localstack.lock
+	@command -v $(PYTHON313) >/dev/null || { echo "error: $(PYTHON313) not found (LocalStack needs Python >= 3.12)" >&2; exit 2; }
+	test -x $(LOCALSTACK_VENV)/bin/python || $(PYTHON313) -m venv $(LOCALSTACK_VENV)
+	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstack.lock
+	touch $@
+
 $(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
 	@mkdir -p build
 	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
@@ -63,7 +73,7 @@ plan: setup
 evidence: setup
 	$(PY) -m compliance evidence $(foreach env,$(ENVS),terraform/envs/$(env)) --output-dir reports/evidence
 
-integration: setup
+integration: setup $(LOCALSTACK_VENV)/.installed
 	$(PY) -m pytest tests/integration -m integration
 
 bench: setup
