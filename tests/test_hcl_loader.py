@@ -680,6 +680,59 @@ def test_tf_json_files(tmp_path: Path) -> None:
     assert resources["aws_subnet.s[1]"].values["cidr_block"] == "10.0.1.0/24"
 
 
+def test_override_files_are_merged(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+provider "aws" {
+  region = "ca-central-1"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  acl    = "private"
+  versioning {
+    enabled = false
+  }
+  logging {
+    target = "x"
+  }
+}
+""",
+            "emulator_override.tf": """
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_s3_bucket" "b" {
+  acl = "public-read"
+  versioning {
+    enabled = true
+  }
+}
+""",
+        },
+    )
+    bucket = resources["aws_s3_bucket.b"]
+    assert bucket.values == {
+        "bucket": "b",
+        "acl": "public-read",
+        "logging": [{"target": "x"}],
+        "versioning": [{"enabled": True}],
+    }
+    assert bucket.source == Source("main.tf", 5)
+    assert bucket.region == "us-east-1"
+
+
+def test_hash_functions(tmp_path: Path) -> None:
+    write(tmp_path, {"blob.txt": "a"})
+    assert (
+        value(tmp_path, 'sha256("a")') == "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+    )
+    assert value(tmp_path, 'base64sha256("a")') == "ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs="
+    assert value(tmp_path, 'filebase64sha256("blob.txt")') == "ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs="
+    assert value(tmp_path, 'filemd5("blob.txt")') == "0cc175b9c0f1b6a831c399e269772661"
+
+
 def test_single_file_path(tmp_path: Path) -> None:
     write(tmp_path, {"a.tf": 'resource "t_x" "a" {}\n', "b.tf": 'resource "t_x" "b" {}\n'})
     assert [r.address for r in load_hcl([tmp_path / "a.tf"])] == ["t_x.a", "provider.t"]

@@ -9,6 +9,7 @@ expressions and dynamic-block iterators live in `env`. Anything Terraform would 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import re
@@ -662,7 +663,21 @@ class _Isolated:
         raise EvalError(f"templatefile(): unknown variable {root!r}")
 
 
+def _file_digest(name: str) -> Callable[[Evaluator, list[Any], Context], Any]:
+    def digest(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+        try:
+            data = _read(ctx, args[0]).read_bytes()
+        except OSError:
+            raise EvalError(f"file {args[0]} cannot be read") from None
+        hashed = hashlib.new(name.removeprefix("filebase64").removeprefix("file"), data)
+        return base64.b64encode(hashed.digest()).decode() if "base64" in name else hashed.hexdigest()
+
+    return digest
+
+
 _FILE_FUNCTIONS: dict[str, Callable[[Evaluator, list[Any], Context], Any]] = {
+    **{n: _file_digest(n) for n in ("filemd5", "filesha1", "filesha256", "filesha512")},
+    **{n: _file_digest(n) for n in ("filebase64sha256", "filebase64sha512")},
     "file": _file,
     "filebase64": _filebase64,
     "fileexists": _fileexists,

@@ -9,6 +9,7 @@ A function not listed here evaluates to Unknown: never a guess.
 from __future__ import annotations
 
 import base64
+import hashlib
 import ipaddress
 import json
 import math
@@ -379,6 +380,14 @@ def _yamldecode(text: Any) -> Any:
         raise EvalError(f"yamldecode(): {' '.join(str(error).split())}") from None
 
 
+def _digest(algorithm: str, encoding: str) -> Function:
+    def digest(text: Any) -> str:
+        hashed = hashlib.new(algorithm, to_string(text).encode())
+        return hashed.hexdigest() if encoding == "hex" else base64.b64encode(hashed.digest()).decode()
+
+    return digest
+
+
 def _base64encode(text: Any) -> str:
     return base64.b64encode(to_string(text).encode()).decode()
 
@@ -502,6 +511,12 @@ _FUNCTIONS: dict[str, tuple[Function, bool]] = {
     "min": (_min, True),
     "max": (_max, True),
     "base64encode": (_base64encode, True),
+    "md5": (_digest("md5", "hex"), True),
+    "sha1": (_digest("sha1", "hex"), True),
+    "sha256": (_digest("sha256", "hex"), True),
+    "sha512": (_digest("sha512", "hex"), True),
+    "base64sha256": (_digest("sha256", "base64"), True),
+    "base64sha512": (_digest("sha512", "base64"), True),
     "base64decode": (_base64decode, True),
     "yamldecode": (_yamldecode, True),
     "cidrsubnet": (_cidrsubnet, True),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.loaders.hcl_eval import Env, Evaluator, Step
-from compliance.loaders.hcl_parse import Attr, Block, JsonExpr, display, parse_file
+from compliance.loaders.hcl_parse import Attr, Block, JsonExpr, display, literal_string, parse_file
 from compliance.loaders.hcl_types import convert, parse_type
 from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, to_string
 from compliance.model import InputError, Unknown
@@ -61,10 +61,57 @@ def config_files(directory: Path) -> list[Path]:
 
 
 def load_config(directory: Path, files: list[Path]) -> ModuleConfig:
+    """A module's blocks; override files (override.tf, *_override.tf) are merged in last, as Terraform does."""
     config = ModuleConfig(directory)
+    overrides = [f for f in files if _is_override(f)]
     for path in files:
-        _add_blocks(config, parse_file(path))
+        if path not in overrides:
+            _add_blocks(config, parse_file(path))
+    for path in overrides:
+        _apply_overrides(config, parse_file(path))
     return config
+
+
+def _is_override(path: Path) -> bool:
+    stem = path.name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
+
+
+def _apply_overrides(config: ModuleConfig, top: Block) -> None:
+    for block in top.blocks:
+        kind, labels = block.type, block.labels
+        if kind == "locals":
+            config.locals.update(block.attrs)
+        elif kind in ("resource", "data"):
+            for index, original in enumerate(config.resources):
+                if (original.type, original.labels) == (kind, labels):
+                    config.resources[index] = _merged(original, block)
+        elif kind == "provider":
+            alias = literal_string(block.attrs["alias"].expr) if "alias" in block.attrs else None
+            for index, original in enumerate(config.providers):
+                theirs = literal_string(original.attrs["alias"].expr) if "alias" in original.attrs else None
+                if original.labels == labels and theirs == alias:
+                    config.providers[index] = _merged(original, block)
+        else:
+            named = {"variable": config.variables, "output": config.outputs, "module": config.modules}.get(
+                kind
+            )
+            if named is not None and labels and labels[0] in named:
+                named[labels[0]] = _merged(named[labels[0]], block)
+
+
+def _merged(original: Block, override: Block) -> Block:
+    """Override attributes win; nested blocks of a type the override has replace the original ones."""
+    replaced = {b.type for b in override.blocks}
+    blocks = [b for b in original.blocks if b.type not in replaced] + override.blocks
+    return Block(
+        original.type,
+        original.labels,
+        original.file,
+        original.line,
+        {**original.attrs, **override.attrs},
+        blocks,
+    )
 
 
 def _add_blocks(config: ModuleConfig, top: Block) -> None:

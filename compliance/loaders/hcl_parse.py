@@ -98,6 +98,21 @@ def parse_template(text: str) -> Any:
     return cached
 
 
+def literal_string(expr: Any) -> str | None:
+    """The value of a plain string literal expression (no interpolation), else None."""
+    if isinstance(expr, JsonExpr):
+        return expr.value if isinstance(expr.value, str) else None
+    node = expr
+    while node.data == "expr_term" and len(_children(node)) == 1:
+        node = _children(node)[0]
+    if node.data != "string":
+        return None
+    parts = [p.children[0] for p in node.children if getattr(p, "data", None) == "string_part"]
+    if not all(getattr(p, "type", "") == "STRING_CHARS" for p in parts):
+        return None
+    return "".join(str(p) for p in parts)
+
+
 def display(path: Path) -> str:
     """A path as findings show it: relative to the working directory when under it."""
     try:
