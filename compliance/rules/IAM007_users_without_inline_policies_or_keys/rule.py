@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from compliance.attachments import companions
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
 
 # Resources that hang permissions or credentials directly on a user, and the attribute naming the user.
@@ -14,27 +13,17 @@ ON_USER = {
 }
 
 
-def _names_user(value: Any, user: Resource, model: Model) -> bool | None:
-    """Whether a `user` argument names this user: by reference or by its literal name."""
-    if isinstance(value, Unknown):
-        named = [r.address for ref in value.refs for r in model.resolve(ref)]
-        return user.address in named if named else None
-    name = user.values.get("name")
-    return None if isinstance(name, Unknown) else value == name
-
-
 def check(resource: Resource, model: Model) -> Result | None:
     if resource.type in ON_USER:
         what = ON_USER[resource.type][1]
         return failed(f"{what} on an IAM user: grant access to roles (or groups) instead")
     found: list[str] = []
     doubtful = False
-    for other in model.of_type(*ON_USER):
-        attribute, what = ON_USER[other.type]
-        names = _names_user(other.values.get(attribute), resource, model)
-        if names:
-            found.append(f"{what} {other.address}")
-        doubtful |= names is None
+    for kind, (attribute, what) in ON_USER.items():
+        for other, names in companions(resource, model, kind, attribute, keys=("name",)):
+            if names:
+                found.append(f"{what} {other.address}")
+            doubtful |= names is None
     if found:
         return failed("user has " + ", ".join(found))
     if doubtful or isinstance(resource.values.get("name"), Unknown):

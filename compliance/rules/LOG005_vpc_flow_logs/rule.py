@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from compliance.attachments import companions
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-
-
-def _targets(value: Any, vpc: Resource, model: Model) -> bool | None:
-    """Whether a flow log's vpc_id is this VPC: by reference, or by a literal id in its values."""
-    if isinstance(value, Unknown):
-        named = [r.address for ref in value.refs for r in model.resolve(ref)]
-        return vpc.address in named if named else None
-    own = vpc.values.get("id")
-    return isinstance(own, str) and value == own
 
 
 def check(resource: Resource, model: Model) -> Result:
     kinds: list[str] = []
     doubtful = False
-    for log in model.of_type("aws_flow_log"):
-        targets = _targets(log.values.get("vpc_id"), resource, model)
+    for log, targets in companions(resource, model, "aws_flow_log", "vpc_id"):
         if targets is None:
             doubtful = True
-        elif targets:
-            traffic = log.values.get("traffic_type")
-            if isinstance(traffic, Unknown):
-                doubtful = True
-            elif isinstance(traffic, str) and traffic.upper() == "ALL":
-                return passed(f"flow log {log.address} captures ALL traffic")
-            else:
-                kinds.append(f"{log.address} captures only {traffic}")
+            continue
+        traffic = log.values.get("traffic_type")
+        if isinstance(traffic, Unknown):
+            doubtful = True
+        elif isinstance(traffic, str) and traffic.upper() == "ALL":
+            return passed(f"flow log {log.address} captures ALL traffic")
+        else:
+            kinds.append(f"{log.address} captures only {traffic}")
     if doubtful:
         return unknown("a flow log's VPC or traffic_type is not known before apply")
     if kinds:
