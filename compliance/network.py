@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from compliance.model import Model, Resource, Result, Unknown, failed, passed, unknown
+from compliance.model import Model, Origin, Resource, Result, Unknown, failed, passed, unknown
 from compliance.values import blocks
 
 IGW_TYPES = ("aws_internet_gateway",)
 LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
 SG_TYPES = ("aws_security_group", "aws_default_security_group")
 SG_RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+# Neo4j's HTTPS, HTTP and Bolt ports: reachable only from inside the VPC or from the app's group.
+NEO4J_PORTS = (7473, 7474, 7687)
 # Attribute names under which a resource attaches security groups to itself (not rule sources).
 ATTACHING_KEYS = frozenset({"security_groups", "vpc_security_group_ids", "security_group_ids"})
 # Private, shared and special-use ranges: a source inside one of them is not "the internet".
@@ -96,6 +98,20 @@ def references(value: Any, resource: Resource, model: Model) -> bool:
     return any(r.address == resource.address for ref in refs_in(value) for r in model.resolve(ref))
 
 
+def configured(resource: Resource, key: str) -> Any:
+    """An attribute as the configuration sets it, None when unset, in both forms.
+
+    A plan marks an optional+computed attribute that the configuration leaves unset (aws_lb.internal,
+    publicly_accessible, subnet group names ...) as unknown, and the plan loader gives it no references
+    because no expression stands behind it. Only an impure function (timestamp(), uuid()) gives the same
+    picture otherwise, so it reads as unset and the provider's documented default applies, as in HCL.
+    """
+    value = resource.values.get(key)
+    if resource.origin is Origin.PLAN and isinstance(value, Unknown) and not value.refs:
+        return None
+    return value
+
+
 def _items(value: Any) -> list[Any] | Unknown:
     """A list-valued attribute as a list; an unknown list as Unknown."""
     if isinstance(value, Unknown):
@@ -127,7 +143,8 @@ def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
 
 
 def _inline_routes(table: Resource, model: Model) -> Placement:
-    routes = blocks(table.values, "route")
+    # No inline route blocks: the attribute is computed (from aws_route resources, judged separately).
+    routes = blocks({"route": configured(table, "route")}, "route")
     if isinstance(routes, Unknown):
         # The whole set is known only after apply: its references still tell whether it names an IGW.
         if _gateway_is_igw(routes, model) is Placement.PUBLIC:
@@ -273,8 +290,9 @@ def _subnet_ref(item: Any, model: Model) -> list[Verdict]:
 class Ingress:
     """One ingress permission, normalised over inline blocks and the two separate rule resources.
 
-    ports is (from, to) or None for all ports; cidrs holds literal CIDRs and Unknown values; peers is
-    true when a security group, `self` or a prefix list is also a source.
+    ports is (from, to), None for all ports, or Unknown; cidrs holds literal CIDRs (IPv4 and IPv6) and
+    Unknown values; prefix_lists the prefix list ids. Security group and `self` sources are not kept: they
+    admit members of a group, never an address range.
     """
 
     protocol: Any
@@ -424,3 +442,26 @@ def placement_result(verdict: Verdict, what: str) -> Result:
         where = f" ({verdict.subnet})" if verdict.subnet else ""
         return unknown(f"{what}: a subnet's route table is not in this configuration{where}")
     return passed(f"{what} has only private subnets (no route to an internet gateway)")
+
+
+# ---------------------------------------------------------------- database subnet groups
+
+SUBNET_GROUP_TYPES = ("aws_db_subnet_group", "aws_neptune_subnet_group", "aws_docdb_subnet_group")
+
+
+def subnet_group_result(value: Any, model: Model, what: str) -> Result:
+    """Where a database subnet group (named by `what`, e.g. db_subnet_group_name) places its database.
+
+    Unset means the account's default subnet group, in the default VPC, whose subnets AWS creates with a
+    route to the internet gateway. A literal name is matched against the groups in the configuration.
+    """
+    if value is None or value == "":
+        return failed(f"{what} is unset: the default subnet group, in the default VPC's public subnets")
+    if isinstance(value, str):
+        groups = tuple(g for g in model.of_type(*SUBNET_GROUP_TYPES) if g.values.get("name") == value)
+    else:
+        groups = targets(value, model, *SUBNET_GROUP_TYPES)
+    if len(groups) != 1:
+        return unknown(f"{what} names a subnet group that is not in this configuration")
+    verdict = subnets_placement(groups[0].values.get("subnet_ids"), model)
+    return placement_result(verdict, f"{what} ({groups[0].address}) subnet_ids")

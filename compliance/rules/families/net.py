@@ -8,6 +8,9 @@ from compliance.rules.NET002_ecs_no_public_ip.rule import RULE as NET002
 from compliance.rules.NET003_ecs_private_subnets.rule import RULE as NET003
 from compliance.rules.NET004_search_domain_in_private_vpc.rule import RULE as NET004
 from compliance.rules.NET005_efs_mount_target_private.rule import RULE as NET005
+from compliance.rules.NET006_neo4j_service_private.rule import RULE as NET006
+from compliance.rules.NET007_db_instance_private.rule import RULE as NET007
+from compliance.rules.NET008_db_cluster_private.rule import RULE as NET008
 
 RULES: tuple[Rule, ...] = (
     NET001,
@@ -15,4 +18,7 @@ RULES: tuple[Rule, ...] = (
     NET003,
     NET004,
     NET005,
+    NET006,
+    NET007,
+    NET008,
 )
