@@ -6,5 +6,8 @@ from compliance.model import Rule
 from compliance.rules.ENC001_efs_encrypted.rule import RULE as ENC001
 from compliance.rules.ENC002_ecs_efs_transit_encryption.rule import RULE as ENC002
 from compliance.rules.ENC003_ecs_efs_access_point_iam.rule import RULE as ENC003
+from compliance.rules.ENC004_opensearch_encrypted_at_rest.rule import RULE as ENC004
+from compliance.rules.ENC005_opensearch_node_to_node_encryption.rule import RULE as ENC005
+from compliance.rules.ENC006_opensearch_https_tls12.rule import RULE as ENC006
 
-RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003)
+RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006)

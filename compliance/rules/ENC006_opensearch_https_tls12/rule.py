@@ -1,0 +1,42 @@
+"""OpenSearch and Elasticsearch domains accept only HTTPS, with a TLS 1.2+ security policy."""
+
+from __future__ import annotations
+
+from compliance.encryption import tls_policy
+from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
+from compliance.values import blocks, describe, truth
+
+AWS_DEFAULT = "Policy-Min-TLS-1-0-2019-07"
+
+
+def check(resource: Resource, model: Model) -> Result:
+    options = blocks(resource.values, "domain_endpoint_options")
+    if isinstance(options, Unknown):
+        return Result(Status.UNKNOWN, "domain_endpoint_options is not known before apply")
+    if not options:
+        return Result(
+            Status.FAIL, "domain_endpoint_options is not configured: HTTP allowed, TLS 1.0 accepted"
+        )
+    enforce = options[0].get("enforce_https")
+    status = truth(enforce)
+    if status is not Status.PASS:
+        return Result(status, f"domain_endpoint_options.enforce_https is {describe(enforce)}")
+    policy = options[0].get("tls_security_policy")
+    result = tls_policy(policy, "domain_endpoint_options.tls_security_policy", AWS_DEFAULT)
+    return Result(result.status, f"enforce_https is true; {result.message}")
+
+
+RULE = Rule(
+    id="ENC006",
+    title="OpenSearch domain enforces HTTPS with TLS 1.2 or later",
+    severity=Severity.HIGH,
+    types=("aws_opensearch_domain", "aws_elasticsearch_domain"),
+    rationale="Clients send clinical notes to the domain endpoint. Unless enforce_https is set the endpoint "
+    "also answers plain HTTP, and unless tls_security_policy is set AWS applies "
+    "Policy-Min-TLS-1-0-2019-07, which accepts TLS 1.0 and 1.1.",
+    remediation="Set domain_endpoint_options { enforce_https = true, tls_security_policy = "
+    '"Policy-Min-TLS-1-2-PFS-2023-10" } (or "Policy-Min-TLS-1-2-2019-07").',
+    controls={"HIPAA": ("164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"), "PIPEDA": ("4.7.3",)},
+    check=check,
+    help_uri="https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainEndpointOptions.html",
+)
