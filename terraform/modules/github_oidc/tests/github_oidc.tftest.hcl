@@ -1,0 +1,65 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "ca-central-1" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+  }
+}
+
+variables {
+  name               = "notegen-test"
+  repository         = "notegen/notegen-ai-apis"
+  ecr_repository_arn = "arn:aws:ecr:ca-central-1:111122223333:repository/notegen-test/api"
+  state              = { bucket = "notegen-terraform-state", key = "test/terraform.tfstate" }
+  read_scope = {
+    bucket_prefix     = "notegen-test-"
+    parameter_path    = "/notegen/test/"
+    parameter_key_arn = "arn:aws:kms:ca-central-1:111122223333:key/00000000-0000-0000-0000-000000000001"
+  }
+}
+
+run "secure_defaults" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:notegen/notegen-ai-apis:pull_request"]
+    error_message = "The plan role trusts only this repository's pull requests."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.plan.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "The audience must be STS."
+  }
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : [
+      for a in s.Action : a != "*" && !endswith(a, ":*") && !can(regex(":(Put|Create|Delete|Update|Attach|Detach|Tag|Untag)", a))
+    ]]))
+    error_message = "The plan role is read-only and names its actions."
+  }
+  assert {
+    condition     = !contains(flatten([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Action]), "secretsmanager:GetSecretValue")
+    error_message = "The plan role never reads secret values."
+  }
+}
+
+run "reject_wildcard_subject" {
+  command = plan
+  variables {
+    plan_subjects = ["*"]
+  }
+  expect_failures = [var.plan_subjects]
+}
+
+run "reject_wildcard_repository" {
+  command = plan
+  variables {
+    repository = "notegen/*"
+  }
+  expect_failures = [var.repository]
+}

@@ -1,0 +1,80 @@
+variable "name" {
+  description = "Name prefix of the roles, e.g. notegen-staging."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,40}$", var.name))
+    error_message = "The name must be 3-41 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "repository" {
+  description = "GitHub repository (owner/name) whose workflows may assume the roles."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.repository))
+    error_message = "The repository must be owner/name, without wildcards."
+  }
+}
+
+variable "create_provider" {
+  description = "Create the account's GitHub OIDC provider (one per account; false when it already exists)."
+  type        = bool
+  default     = true
+}
+
+variable "plan_subjects" {
+  description = "OIDC subjects (after repo:<owner/name>:) allowed to assume the read-only plan role."
+  type        = list(string)
+  default     = ["pull_request"]
+
+  validation {
+    condition     = length(var.plan_subjects) > 0 && alltrue([for s in var.plan_subjects : !strcontains(s, "*")])
+    error_message = "Subjects must be exact (no wildcards), e.g. pull_request or environment:staging."
+  }
+}
+
+variable "push_subjects" {
+  description = "OIDC subjects (after repo:<owner/name>:) allowed to assume the CI role that pushes images."
+  type        = list(string)
+  default     = ["ref:refs/heads/main"]
+
+  validation {
+    condition     = length(var.push_subjects) > 0 && alltrue([for s in var.push_subjects : !strcontains(s, "*")])
+    error_message = "Subjects must be exact (no wildcards), e.g. ref:refs/heads/main."
+  }
+}
+
+variable "ecr_repository_arn" {
+  description = "The only repository the CI role may push to."
+  type        = string
+}
+
+variable "state" {
+  description = "Terraform state the plan role reads: bucket and key."
+  type = object({
+    bucket = string
+    key    = string
+  })
+}
+
+variable "read_scope" {
+  description = "What the plan role may read beyond Describe/List calls: bucket name prefix, SSM parameter path and the KMS key of SecureString parameters."
+  type = object({
+    bucket_prefix     = string
+    parameter_path    = string
+    parameter_key_arn = string
+  })
+
+  validation {
+    condition     = length(var.read_scope.bucket_prefix) >= 3 && startswith(var.read_scope.parameter_path, "/")
+    error_message = "Read scopes must be real prefixes (bucket prefix >= 3 characters, parameter path starting with /)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
