@@ -107,9 +107,12 @@ def configured(resource: Resource, key: str) -> Any:
     picture otherwise, so it reads as unset and the provider's documented default applies, as in HCL.
     """
     value = resource.values.get(key)
-    if resource.origin is Origin.PLAN and isinstance(value, Unknown) and not value.refs:
-        return None
-    return value
+    return None if left_unset(resource, value) else value
+
+
+def left_unset(resource: Resource, value: Any) -> bool:
+    """Whether a value (at any depth) is a plan's computed stand-in for an unset attribute (see configured)."""
+    return resource.origin is Origin.PLAN and isinstance(value, Unknown) and not value.refs
 
 
 def _items(value: Any) -> list[Any] | Unknown:
@@ -327,7 +330,7 @@ def _list(value: Any) -> tuple[Any, ...]:
 def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
     """The ingress permissions a security group or a rule resource adds (empty for egress rules)."""
     if resource.type in SG_TYPES:
-        found = blocks(resource.values, "ingress")
+        found = blocks({"ingress": configured(resource, "ingress")}, "ingress")
         if isinstance(found, Unknown):
             return found
         return tuple(_from_block(block) for block in found)
@@ -417,19 +420,37 @@ def internet_facing(lb: Resource) -> bool | Unknown:
     return not (internal is True or str(internal).lower() == "true")
 
 
-def vpc_cidrs(vpc: Resource, model: Model) -> tuple[Any, ...]:
-    """The VPC's CIDR blocks (primary, secondary associations, IPv6 when given); Unknown items stay."""
-    found: list[Any] = []
-    for key in ("cidr_block", "ipv6_cidr_block"):
-        value = vpc.values.get(key)
-        if value is not None and value != "":
-            found.append(value)
-    for association in model.of_type(
-        "aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association"
-    ):
+def vpc_cidrs(vpc: Resource, model: Model, version: int) -> tuple[Any, ...]:
+    """The VPC's IPv4 (version 4) or IPv6 (6) blocks: primary and associated. An Amazon-provided IPv6
+    block is known only after apply, so it stays an Unknown item."""
+    keys = {
+        4: ("cidr_block", "aws_vpc_ipv4_cidr_block_association"),
+        6: ("ipv6_cidr_block", "aws_vpc_ipv6_cidr_block_association"),
+    }
+    key, association_type = keys[version]
+    found: list[Any] = [configured(vpc, key)]
+    if version == 6 and found[0] is None and vpc.values.get("assign_generated_ipv6_cidr_block") is True:
+        found[0] = Unknown(reason="Amazon-provided IPv6 block")
+    for association in model.of_type(association_type):
         if references(association.values.get("vpc_id"), vpc, model):
-            found.append(association.values.get("cidr_block", association.values.get("ipv6_cidr_block")))
-    return tuple(found)
+            found.append(association.values.get(key))
+    return tuple(c for c in found if c is not None and c != "")
+
+
+def inside_vpc(cidr: str, vpc: Resource, model: Model) -> bool | Unknown:
+    """Whether a literal CIDR lies inside one of the VPC's blocks of its IP version."""
+    network = network_of(cidr)
+    if network is None:
+        return Unknown(reason=f"{cidr!r} is not a CIDR")
+    blocks_ = vpc_cidrs(vpc, model, network.version)
+    unknown_block: Unknown | None = None
+    for block in blocks_:
+        outer = network_of(block)
+        if outer is None:
+            unknown_block = block if isinstance(block, Unknown) else Unknown(reason="not a CIDR")
+        elif outer.version == network.version and network.subnet_of(outer):  # type: ignore[arg-type]
+            return True
+    return unknown_block if unknown_block is not None else False
 
 
 def placement_result(verdict: Verdict, what: str) -> Result:
@@ -465,3 +486,14 @@ def subnet_group_result(value: Any, model: Model, what: str) -> Result:
         return unknown(f"{what} names a subnet group that is not in this configuration")
     verdict = subnets_placement(groups[0].values.get("subnet_ids"), model)
     return placement_result(verdict, f"{what} ({groups[0].address}) subnet_ids")
+
+
+def describe_ports(permission: Ingress) -> str:
+    """ "all ports", "tcp 443" or "udp 1000-2000", for messages."""
+    if permission.ports is None:
+        return "all ports"
+    if isinstance(permission.ports, Unknown):
+        return "ports not known before apply"
+    low, high = permission.ports
+    protocol = str(permission.protocol).lower()
+    return f"{protocol} {low}" if low == high else f"{protocol} {low}-{high}"

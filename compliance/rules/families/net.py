@@ -11,6 +11,8 @@ from compliance.rules.NET005_efs_mount_target_private.rule import RULE as NET005
 from compliance.rules.NET006_neo4j_service_private.rule import RULE as NET006
 from compliance.rules.NET007_db_instance_private.rule import RULE as NET007
 from compliance.rules.NET008_db_cluster_private.rule import RULE as NET008
+from compliance.rules.NET009_eks_endpoint_private.rule import RULE as NET009
+from compliance.rules.NET010_no_world_ingress.rule import RULE as NET010
 
 RULES: tuple[Rule, ...] = (
     NET001,
@@ -21,4 +23,6 @@ RULES: tuple[Rule, ...] = (
     NET006,
     NET007,
     NET008,
+    NET009,
+    NET010,
 )
