@@ -23,10 +23,9 @@ def _tagged(selection: Resource, efs: Resource) -> bool | None:
 
 def _selected(selection: Resource, efs: Resource, model: Model) -> bool | None:
     listed = selection.values.get("resources")
-    if isinstance(listed, Unknown):
-        return None
     doubtful = False
-    for entry in listed or ():
+    entries = listed if isinstance(listed, list | tuple) else [] if listed is None else [listed]
+    for entry in entries:
         if isinstance(entry, Unknown):
             hit = [r.address for ref in entry.refs for r in model.resolve(ref)]
             if efs.address in hit:

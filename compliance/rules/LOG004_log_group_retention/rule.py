@@ -31,7 +31,9 @@ def prod_signals(resource: Resource, model: Model) -> Iterator[bool | None]:
     """Whether this is prod, by each of: tags, the provider's default_tags, the name, and a module
     variable named environment/env. A signal is None when it cannot be read before apply."""
     yield from _tag_signals(resource.values.get("tags"))
-    yield from _tag_signals(resource.values.get("tags_all"))
+    merged = resource.values.get("tags_all")
+    if not isinstance(merged, Unknown):  # computed from tags and default_tags, both read here
+        yield from _tag_signals(merged)
     provider = model.by_address.get(resource.provider)
     if provider is not None:
         yield from _tag_signals(get(provider.values, "default_tags.tags"))

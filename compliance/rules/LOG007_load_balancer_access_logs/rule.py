@@ -13,11 +13,15 @@ def check(resource: Resource, model: Model) -> Result | None:
     if isinstance(kind, Unknown) and not kind.refs and "load_balancer_type" in resource.values:
         return unknown("load_balancer_type is not known before apply")
     enabled = truth(get(resource.values, "access_logs.enabled"))
+    if enabled is Status.FAIL:
+        return failed("access_logs.enabled is not true: requests to the API are not recorded")
+    if enabled is Status.UNKNOWN:  # the provider also blanks bucket in the plan then
+        return unknown("access_logs.enabled is not known before apply")
     bucket = is_set(get(resource.values, "access_logs.bucket"))
-    if Status.FAIL in (enabled, bucket):
-        return failed("access_logs is not enabled with a bucket: requests to the API are not recorded")
-    if Status.UNKNOWN in (enabled, bucket):
-        return unknown("access_logs.enabled or bucket is not known before apply")
+    if bucket is Status.FAIL:
+        return failed("access_logs.bucket is unset")
+    if bucket is Status.UNKNOWN:
+        return unknown("access_logs.bucket is not known before apply")
     return passed("access_logs is enabled")
 
 
