@@ -15,6 +15,7 @@ data source, an association whose subnet is unknown) makes the answer UNKNOWN, n
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -497,3 +498,57 @@ def describe_ports(permission: Ingress) -> str:
     low, high = permission.ports
     protocol = str(permission.protocol).lower()
     return f"{protocol} {low}" if low == high else f"{protocol} {low}-{high}"
+
+
+# ---------------------------------------------------------------- data stores behind groups
+
+
+def runs_neo4j(service: Resource, model: Model) -> bool:
+    """A neo4j image in the service's task definition, or a Neo4j port in it or in the service's
+    load balancer blocks."""
+    lb_ports = {block.get("container_port") for block in _blocks(service.values, "load_balancer")}
+    if lb_ports & set(NEO4J_PORTS):
+        return True
+    for task in targets(service.values.get("task_definition"), model, "aws_ecs_task_definition"):
+        for container in _containers(task.values.get("container_definitions")):
+            image = container.get("image")
+            if isinstance(image, str) and image.rsplit("/", 1)[-1].startswith("neo4j"):
+                return True
+            ports = {m.get("containerPort") for m in _blocks(container, "portMappings")}
+            if ports & set(NEO4J_PORTS):
+                return True
+    return False
+
+
+def _containers(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return
+    if isinstance(value, list):
+        yield from (item for item in value if isinstance(item, Mapping))
+
+
+def _blocks(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    found = blocks(values, name)
+    return [] if isinstance(found, Unknown) else found
+
+
+SEARCH_TYPES = ("aws_opensearch_domain", "aws_elasticsearch_domain")
+
+
+def guarded_ports(group: Resource, model: Model) -> dict[int, str]:
+    """Data store ports a group guards, by what it is attached to: OpenSearch 443 for a search domain's
+    group, Neo4j's ports for a Neo4j service's group."""
+    ports: dict[int, str] = {}
+    for user in attachments(group, model):
+        if user.type in SEARCH_TYPES:
+            ports[443] = f"OpenSearch ({user.address})"
+        elif user.type == "aws_ecs_service" and runs_neo4j(user, model):
+            ports.update(dict.fromkeys(NEO4J_PORTS, f"Neo4j ({user.address})"))
+    return ports
+
+
+def vpc_of_group(group: Resource, model: Model) -> Resource | None:
+    return _vpc_of(group, model)

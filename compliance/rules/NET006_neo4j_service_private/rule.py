@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
-from typing import Any
-
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, unknown
-from compliance.network import NEO4J_PORTS, placement_result, subnets_placement, targets
+from compliance.network import placement_result, runs_neo4j, subnets_placement
 from compliance.values import blocks, truth
 
 
@@ -28,38 +24,6 @@ def check(resource: Resource, model: Model) -> Result | None:
     if public_ip is Status.UNKNOWN and result.status is Status.PASS:
         return unknown("network_configuration.assign_public_ip of a Neo4j service is not known before apply")
     return result
-
-
-def runs_neo4j(service: Resource, model: Model) -> bool:
-    """A neo4j image in the service's task definition, or a Neo4j port in it or in the service's
-    load balancer blocks."""
-    lb_ports = {block.get("container_port") for block in _blocks(service.values, "load_balancer")}
-    if lb_ports & set(NEO4J_PORTS):
-        return True
-    for task in targets(service.values.get("task_definition"), model, "aws_ecs_task_definition"):
-        for container in _containers(task.values.get("container_definitions")):
-            image = container.get("image")
-            if isinstance(image, str) and image.rsplit("/", 1)[-1].startswith("neo4j"):
-                return True
-            ports = {m.get("containerPort") for m in _blocks(container, "portMappings")}
-            if ports & set(NEO4J_PORTS):
-                return True
-    return False
-
-
-def _containers(value: Any) -> Iterator[Mapping[str, Any]]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return
-    if isinstance(value, list):
-        yield from (item for item in value if isinstance(item, Mapping))
-
-
-def _blocks(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
-    found = blocks(values, name)
-    return [] if isinstance(found, Unknown) else found
 
 
 RULE = Rule(

@@ -13,6 +13,7 @@ from compliance.rules.NET007_db_instance_private.rule import RULE as NET007
 from compliance.rules.NET008_db_cluster_private.rule import RULE as NET008
 from compliance.rules.NET009_eks_endpoint_private.rule import RULE as NET009
 from compliance.rules.NET010_no_world_ingress.rule import RULE as NET010
+from compliance.rules.NET011_datastore_ports_from_vpc.rule import RULE as NET011
 
 RULES: tuple[Rule, ...] = (
     NET001,
@@ -25,4 +26,5 @@ RULES: tuple[Rule, ...] = (
     NET008,
     NET009,
     NET010,
+    NET011,
 )
