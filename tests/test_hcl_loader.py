@@ -835,3 +835,125 @@ def test_deeply_nested_expression_is_bad_input_not_a_crash(tmp_path: Path) -> No
 def test_huge_count_is_refused(tmp_path: Path) -> None:
     write(tmp_path, {"main.tf": 'resource "t_x" "a" {\n  count = 100000000\n}\n'})
     assert _error([tmp_path]) == "main.tf:1: 100000000 instances, over the limit of 10000"
+
+
+# --- more modules, JSON syntax and the parser ---------------------------------------------------------
+
+
+def test_module_count_for_each_unknown_and_remote_instances(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_kms_key" "k" {}
+module "counted" {
+  source = "./m"
+  count  = 2
+  n      = count.index
+}
+module "off" {
+  source = "./m"
+  count  = 0
+}
+module "unknown" {
+  source   = "./m"
+  for_each = aws_kms_key.k.tags
+  n        = each.value
+}
+module "remote" {
+  source = "git::https://example.com/x.git"
+  count  = 2
+}
+resource "t_x" "e" {
+  all   = module.counted[*].n
+  one   = module.counted[1].n
+  maybe = module.unknown["a"].n
+}
+""",
+            "m/main.tf": 'variable "n" {\n  default = null\n}\nresource "t_x" "r" {\n  n = var.n\n}\noutput "n" {\n  value = var.n\n}\n',
+        },
+    )
+    assert resources["module.counted[1].t_x.r"].values == {"n": 1}
+    assert not [a for a in resources if a.startswith("module.off")]
+    assert resources["module.unknown[*].t_x.r"].values["n"].refs == ("aws_kms_key.k",)
+    assert resources["module.remote[0]"].values == {"source": "git::https://example.com/x.git"}
+    assert "module.remote[1]" in resources
+    assert resources["t_x.e"].values["all"] == [0, 1]
+    assert resources["t_x.e"].values["one"] == 1
+    assert resources["t_x.e"].values["maybe"].refs == ("aws_kms_key.k",)
+
+
+def test_cross_module_cycle_is_unknown(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+module "a" {
+  source = "./m"
+  x      = module.b.out
+}
+module "b" {
+  source = "./m"
+  x      = module.a.out
+}
+""",
+            "m/main.tf": 'variable "x" {}\nresource "t_x" "r" {\n  x = var.x\n}\noutput "out" {\n  value = var.x\n}\n',
+        },
+    )
+    value_a = resources["module.a.t_x.r"].values["x"]
+    assert isinstance(value_a, Unknown) and "depends on itself" in value_a.reason
+
+
+def test_builtin_terraform_provider_is_not_implied(tmp_path: Path) -> None:
+    resources = load(tmp_path, {"main.tf": 'resource "terraform_data" "d" {\n  input = 1\n}\n'})
+    assert set(resources) == {"terraform_data.d"}
+    assert resources["terraform_data.d"].provider == "provider.terraform"
+
+
+def test_interpolating_a_partial_structure_is_unknown_with_refs(tmp_path: Path) -> None:
+    extra = 'resource "aws_s3_bucket" "b" {}\n'
+    result = value(tmp_path, '"policy: ${jsonencode({ R = aws_s3_bucket.b.arn })}"', extra)
+    assert result == Unknown(
+        refs=("aws_s3_bucket.b",), reason="aws_s3_bucket.b.arn is known only after apply"
+    )
+    assert isinstance(value(tmp_path, '"${jsonencode({ R = aws_s3_bucket.b.arn })}"', extra), dict)
+
+
+def test_tf_json_modules_variables_and_dynamic_blocks(tmp_path: Path) -> None:
+    root = {
+        "provider": {"aws": [{"region": "ca-central-1"}, {"alias": "west", "region": "ca-west-1"}]},
+        "module": {"m": {"source": "./m", "providers": {"aws": "aws.west"}, "cfg": {"on": True}}},
+    }
+    child = {
+        "variable": {"cfg": {"type": "object({ on = bool, size = optional(number, 3) })"}},
+        "resource": {
+            "aws_security_group": {
+                "sg": {
+                    "size": "${var.cfg.size}",
+                    "dynamic": {
+                        "ingress": {"for_each": "${[80, 443]}", "content": {"port": "${ingress.value}"}}
+                    },
+                }
+            }
+        },
+    }
+    resources = load(tmp_path, {"main.tf.json": json.dumps(root), "m/main.tf.json": json.dumps(child)})
+    group = resources["module.m.aws_security_group.sg"]
+    assert group.values == {"size": 3, "ingress": [{"port": 80}, {"port": 443}]}
+    assert (group.provider, group.region) == ("provider.aws.west", "ca-west-1")
+
+
+def test_parser_falls_back_to_hcl2_when_its_cache_is_unusable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    hcl_parse._parser.cache_clear()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    try:
+        resources = load(tmp_path, {"main.tf": '\n\nresource "t_x" "late" {\n  v = 1\n}\n'})
+    finally:
+        monkeypatch.undo()
+        hcl_parse._parser.cache_clear()
+    assert resources["t_x.late"].source == Source("main.tf", 3)
+    assert resources["t_x.late"].values == {"v": 1}

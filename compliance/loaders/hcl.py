@@ -38,6 +38,9 @@ from compliance.model import InputError, Origin, Resource, Source, Unknown
 
 __all__ = ["load_hcl"]
 
+BUILTIN_PROVIDERS = frozenset({"terraform"})
+"""Providers built into Terraform (terraform_data...): never configured, so no implied configuration."""
+
 
 def load_hcl(
     paths: Sequence[Path], var_files: Sequence[Path] = (), root: Path | None = None
@@ -136,7 +139,6 @@ class _NoReferences:
 
 
 def _emit(module: ModuleInstance) -> Iterator[Resource]:
-    loader = module.loader
     for config in module.provider_configs().values():
         yield _provider_resource(module, config)
     for block in module.config.resources:
@@ -148,7 +150,6 @@ def _emit(module: ModuleInstance) -> Iterator[Resource]:
             continue
         for child in call.instances.values():
             yield from _emit(child)
-    del loader
 
 
 def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
@@ -157,8 +158,9 @@ def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
     head = f"{module.prefix}{'data.' if mode == 'data' else ''}{kind}.{name}"
     provider_name, alias = _provider_key(block, kind)
     provider = module.provider_for(provider_name, alias)
-    if provider.block is None:
-        _register_implicit(module, provider, block)
+    if provider.block is None and provider_name not in BUILTIN_PROVIDERS:
+        owner = provider.address.rsplit("provider.", 1)[0].removesuffix(".")
+        module.loader.implicit.setdefault(provider.address, (owner, provider_name, _source(block)))
     for suffix, count, each in expand(module, block):
         context = Context(module, count, each)
         values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
@@ -188,17 +190,9 @@ def _provider_key(block: Block, kind: str) -> tuple[str, str | None]:
     return kind.split("_", 1)[0], None
 
 
-def _register_implicit(module: ModuleInstance, provider: ProviderConfig, block: Block) -> None:
-    implicit = module.loader.implicit
-    if provider.address not in implicit:
-        owner = provider.address.rsplit("provider.", 1)[0].removesuffix(".")
-        implicit[provider.address] = (module, owner, f"{display(block.file)}\x00{block.line}")
-
-
 def _implicit_providers(loader: Loader) -> Iterator[Resource]:
-    for address, (_module, owner, where) in loader.implicit.items():
-        file, line = where.split("\x00")
-        name = address.rsplit("provider.", 1)[1].split(".")[0]
+    """Provider configurations that resources use but no block declares (source: the first user)."""
+    for address, (owner, name, source) in loader.implicit.items():
         yield Resource(
             address=address,
             mode="provider",
@@ -208,7 +202,7 @@ def _implicit_providers(loader: Loader) -> Iterator[Resource]:
             provider=address,
             region=None,
             values={},
-            source=Source(file, int(line)),
+            source=source,
             origin=Origin.HCL,
         )
 

@@ -220,7 +220,7 @@ class Evaluator:
                 out.append(item)
             elif item[0] == "interp":
                 value = self.evaluate(item[1], ctx, env)
-                out.append(value if isinstance(value, Unknown) else _template_piece(value))
+                out.append(merge_unknown([value]) if has_unknown(value) else _template_piece(value))
             elif item[0] == "if":
                 test = self.evaluate(item[1], ctx, env)
                 if isinstance(test, Unknown):

@@ -17,7 +17,7 @@ from compliance.loaders.hcl_eval import Env, Evaluator, Step
 from compliance.loaders.hcl_parse import Attr, Block, JsonExpr, display, literal_string, parse_file
 from compliance.loaders.hcl_types import convert, parse_type
 from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, to_string
-from compliance.model import InputError, Unknown
+from compliance.model import InputError, Source, Unknown
 
 MAX_MODULE_DEPTH = 16
 """Module calls nested deeper than this are refused (Terraform has no limit; real trees stay under 5)."""
@@ -153,7 +153,7 @@ class Loader:
         self.root_dir = root_dir
         self.allowed = allowed
         self.tfvars = tfvars
-        self.implicit: dict[str, tuple[ModuleInstance, str, str]] = {}
+        self.implicit: dict[str, tuple[str, str, Source]] = {}  # address -> (module, name, first user)
         self._configs: dict[Path, ModuleConfig] = {}
 
     def config(self, directory: Path) -> ModuleConfig:
