@@ -14,6 +14,7 @@ from compliance.rules.NET008_db_cluster_private.rule import RULE as NET008
 from compliance.rules.NET009_eks_endpoint_private.rule import RULE as NET009
 from compliance.rules.NET010_no_world_ingress.rule import RULE as NET010
 from compliance.rules.NET011_datastore_ports_from_vpc.rule import RULE as NET011
+from compliance.rules.NET012_default_security_group_closed.rule import RULE as NET012
 
 RULES: tuple[Rule, ...] = (
     NET001,
@@ -27,4 +28,5 @@ RULES: tuple[Rule, ...] = (
     NET009,
     NET010,
     NET011,
+    NET012,
 )
