@@ -9,5 +9,7 @@ from compliance.rules.ENC003_ecs_efs_access_point_iam.rule import RULE as ENC003
 from compliance.rules.ENC004_opensearch_encrypted_at_rest.rule import RULE as ENC004
 from compliance.rules.ENC005_opensearch_node_to_node_encryption.rule import RULE as ENC005
 from compliance.rules.ENC006_opensearch_https_tls12.rule import RULE as ENC006
+from compliance.rules.ENC007_s3_bucket_encryption_configured.rule import RULE as ENC007
+from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 
-RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006)
+RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006, ENC007, ENC008)
