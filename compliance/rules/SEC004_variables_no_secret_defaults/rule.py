@@ -1,0 +1,45 @@
+"""Secret variables have no default in code and are marked sensitive."""
+
+from __future__ import annotations
+
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
+from compliance.secrets import looks_secret_name, secret_keys
+
+
+def check(resource: Resource, model: Model) -> Result | None:
+    default = resource.values.get("default")
+    sensitive = resource.values.get("sensitive")
+    named = looks_secret_name(resource.name)
+    literal = secret_keys(default) if not isinstance(default, Unknown) else []
+    if not named and not literal:
+        return None
+    if isinstance(default, Unknown):
+        return unknown("default is not known")
+    if literal and not named:
+        return failed(f"default holds a secret-looking value at {', '.join(literal[:3])}")
+    problems = []
+    if default not in (None, "", [], {}):
+        problems.append("has a non-empty default: the secret is in the code and in every plan")
+    if sensitive is not True:
+        problems.append("is not sensitive: plans and logs print its value")
+    if problems:
+        return failed(f"secret variable {resource.name!r} " + " and ".join(problems))
+    return passed(f"secret variable {resource.name!r} is sensitive with no default")
+
+
+RULE = Rule(
+    id="SEC004",
+    title="Secret variables are sensitive and have no default",
+    severity=Severity.HIGH,
+    types=("terraform_variable",),
+    rationale=(
+        "A default puts the secret in version control and in every plan; a variable not marked sensitive "
+        "is printed by terraform plan wherever it is used. Secret inputs come from the environment "
+        "(TF_VAR_...) or a secrets store at run time, marked sensitive."
+    ),
+    remediation="Remove the default and add sensitive = true; supply the value through TF_VAR_name from the "
+    "CI secret store, or read it in the module from Secrets Manager.",
+    controls={"HIPAA": ("164.312(d)", "164.308(a)(5)(ii)(D)"), "PIPEDA": ("4.7.3",)},
+    check=check,
+    help_uri="https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output",
+)
