@@ -44,6 +44,8 @@ def customer_managed_key(value: Any, attribute: str, model: Model) -> Result:
     if isinstance(value, Unknown):
         if not value.refs:
             return Result(Status.UNKNOWN, f"{attribute} is not known before apply")
+        if not any(model.resolve(ref) for ref in value.refs):
+            return Result(Status.UNKNOWN, f"{attribute} references {value.refs[0]}, which is not in the scan")
         managed = _aws_managed_lookup(value.refs, model)
         if managed:
             return Result(Status.FAIL, f"{attribute} looks up the AWS-managed key {managed!r}")

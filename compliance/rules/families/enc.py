@@ -11,5 +11,8 @@ from compliance.rules.ENC005_opensearch_node_to_node_encryption.rule import RULE
 from compliance.rules.ENC006_opensearch_https_tls12.rule import RULE as ENC006
 from compliance.rules.ENC007_s3_bucket_encryption_configured.rule import RULE as ENC007
 from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
+from compliance.rules.ENC009_secretsmanager_cmk.rule import RULE as ENC009
+from compliance.rules.ENC010_cloudwatch_log_group_kms.rule import RULE as ENC010
+from compliance.rules.ENC011_ecr_kms.rule import RULE as ENC011
 
-RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006, ENC007, ENC008)
+RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006, ENC007, ENC008, ENC009, ENC010, ENC011)
