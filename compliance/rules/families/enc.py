@@ -14,5 +14,19 @@ from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 from compliance.rules.ENC009_secretsmanager_cmk.rule import RULE as ENC009
 from compliance.rules.ENC010_cloudwatch_log_group_kms.rule import RULE as ENC010
 from compliance.rules.ENC011_ecr_kms.rule import RULE as ENC011
+from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
-RULES: tuple[Rule, ...] = (ENC001, ENC002, ENC003, ENC004, ENC005, ENC006, ENC007, ENC008, ENC009, ENC010, ENC011)
+RULES: tuple[Rule, ...] = (
+    ENC001,
+    ENC002,
+    ENC003,
+    ENC004,
+    ENC005,
+    ENC006,
+    ENC007,
+    ENC008,
+    ENC009,
+    ENC010,
+    ENC011,
+    ENC050,
+)
