@@ -1,0 +1,1 @@
+"""Embedded AWS emulators for offline plans and applies: a moto server launcher and the provider override."""

@@ -1,0 +1,1 @@
+"""Developer tools run by the Makefile: Terraform checks and offline plans."""

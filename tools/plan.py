@@ -1,0 +1,107 @@
+"""`make plan`: plan each env against an embedded moto server and write build/plan/<env>.json.
+
+Each env is planned from a copy of terraform/ under build/emulator/<env>/ with an override that points
+the providers at the emulator (emulator.override), so the envs' own code is untouched. The server is
+stopped whatever happens (exceptions, Ctrl-C, SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from emulator.moto import FAKE_CREDENTIALS, MotoServer
+from emulator.override import write_override
+from tools.terraform_check import ENVS, ROOT, TERRAFORM, Step, run, terraform_environment
+
+BUILD = ROOT / "build"
+PLAN_DIR = BUILD / "plan"
+WORK_DIR = BUILD / "emulator"
+
+
+class PlanError(RuntimeError):
+    """A terraform command failed."""
+
+
+def copy_tree(destination: Path) -> None:
+    """A clean copy of terraform/ without local state or provider caches."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    shutil.copytree(
+        TERRAFORM,
+        destination,
+        ignore=shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "*.tfplan", "emulator_override.tf"),
+    )
+
+
+def checked(step: Step) -> Step:
+    print(f"  {step.seconds:5.1f}s", flush=True)
+    if not step.ok:
+        raise PlanError(f"{step.name} failed:\n{step.output}")
+    return step
+
+
+def plan_env(name: str, endpoint_url: str) -> Path:
+    """init + plan + show -json for one env; returns the path of its plan JSON."""
+    copy = WORK_DIR / name / "terraform"
+    copy_tree(copy)
+    root = copy / "envs" / name
+    write_override(root, endpoint_url)
+    env = terraform_environment(FAKE_CREDENTIALS)
+    checked(run(f"{name}: init", ("terraform", "init", "-input=false", "-no-color"), root, env))
+    checked(
+        run(
+            f"{name}: plan",
+            ("terraform", "plan", "-input=false", "-no-color", "-lock=false", "-out=plan.tfplan"),
+            root,
+            env,
+        )
+    )
+    show = checked(run(f"{name}: show", ("terraform", "show", "-json", "-no-color", "plan.tfplan"), root, env))
+    PLAN_DIR.mkdir(parents=True, exist_ok=True)
+    output = PLAN_DIR / f"{name}.json"
+    output.write_text(show.output + "\n")
+    return output
+
+
+def _raise_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def plan(envs: Sequence[str]) -> int:
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, _raise_on_signal)
+    signal.signal(signal.SIGHUP, _raise_on_signal)
+    try:
+        with MotoServer(WORK_DIR) as url:
+            print(f"moto server at {url} (log: {(WORK_DIR / 'moto.log').relative_to(ROOT)})", flush=True)
+            for name in envs:
+                env_started = time.monotonic()
+                output = plan_env(name, url)
+                print(f"{name}: wrote {output.relative_to(ROOT)} in {time.monotonic() - env_started:.1f}s")
+    except PlanError as error:
+        print(f"plan FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"plan: {len(envs)} env(s) in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Plan envs against an embedded moto server.")
+    parser.add_argument("envs", nargs="*", default=list(ENVS), help="envs to plan (default: staging prod)")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.envs) - set(ENVS))
+    if unknown:
+        print(f"error: unknown env(s): {', '.join(unknown)}; choose from {', '.join(ENVS)}", file=sys.stderr)
+        return 2
+    return plan(args.envs)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
