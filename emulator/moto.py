@@ -119,7 +119,9 @@ class MotoServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
-                raise EmulatorError(f"moto_server exited with {self._process.returncode}; see {self.log_path}")
+                raise EmulatorError(
+                    f"moto_server exited with {self._process.returncode}; see {self.log_path}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=1) as response:
                     if response.status == 200:
@@ -127,7 +129,9 @@ class MotoServer:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.1)
-        raise EmulatorError(f"moto_server did not answer within {self.startup_timeout:.0f}s; see {self.log_path}")
+        raise EmulatorError(
+            f"moto_server did not answer within {self.startup_timeout:.0f}s; see {self.log_path}"
+        )
 
     def _configure(self) -> None:
         """Lambda without Docker: invocations (e.g. a secret rotation's test step) return a stub answer."""

@@ -36,7 +36,9 @@ def copy_tree(destination: Path) -> None:
     shutil.copytree(
         TERRAFORM,
         destination,
-        ignore=shutil.ignore_patterns(".terraform", "*.tfstate", "*.tfstate.*", "*.tfplan", "emulator_override.tf"),
+        ignore=shutil.ignore_patterns(
+            ".terraform", "*.tfstate", "*.tfstate.*", "*.tfplan", "emulator_override.tf"
+        ),
     )
 
 
@@ -63,7 +65,9 @@ def plan_env(name: str, endpoint_url: str) -> Path:
             env,
         )
     )
-    show = checked(run(f"{name}: show", ("terraform", "show", "-json", "-no-color", "plan.tfplan"), root, env))
+    show = checked(
+        run(f"{name}: show", ("terraform", "show", "-json", "-no-color", "plan.tfplan"), root, env)
+    )
     PLAN_DIR.mkdir(parents=True, exist_ok=True)
     output = PLAN_DIR / f"{name}.json"
     output.write_text(show.output + "\n")

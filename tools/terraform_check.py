@@ -66,7 +66,10 @@ def terraform_environment(extra: Mapping[str, str] | None = None) -> dict[str, s
 def run(name: str, command: Sequence[str], cwd: Path, env: Mapping[str, str], *, echo: bool = True) -> Step:
     """Run one command, capturing its output; print it first when echo is set."""
     if echo:
-        print(f"+ ({cwd.relative_to(ROOT) if cwd.is_relative_to(ROOT) else cwd}) {' '.join(command)}", flush=True)
+        print(
+            f"+ ({cwd.relative_to(ROOT) if cwd.is_relative_to(ROOT) else cwd}) {' '.join(command)}",
+            flush=True,
+        )
     started = time.monotonic()
     completed = subprocess.run(
         list(command), cwd=cwd, env=dict(env), capture_output=True, text=True, check=False
@@ -122,7 +125,11 @@ def report(steps: Sequence[Step]) -> None:
 def check(jobs: int = 2) -> int:
     env = terraform_environment({"AWS_ENDPOINT_URL": "http://127.0.0.1:9"})  # a stray call fails fast
     started = time.monotonic()
-    steps = [run("fmt", ("terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "terraform/"), ROOT, env)]
+    steps = [
+        run(
+            "fmt", ("terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", "terraform/"), ROOT, env
+        )
+    ]
     for name in ENVS:
         steps += check_env(TERRAFORM / "envs" / name, env)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
