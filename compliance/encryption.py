@@ -8,7 +8,7 @@ the same way. A value that cannot be known is UNKNOWN; a missing setting means t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Status, Unknown
@@ -20,14 +20,18 @@ _WORST = (Status.FAIL, Status.UNKNOWN, Status.PASS)
 
 
 def combine(results: Iterable[Result]) -> Result | None:
-    """One result for many parts (volumes, listeners, devices): the worst status, with the messages
-    of the parts that have it. None when there are no parts."""
+    """One result for many parts (volumes, listeners, devices), or None when there are no parts."""
     listed = list(results)
+    return worst(listed) if listed else None
+
+
+def worst(results: Sequence[Result]) -> Result:
+    """The worst status among `results` (FAIL, then UNKNOWN, then PASS), with the messages that have it."""
     for status in _WORST:
-        messages = [result.message for result in listed if result.status is status]
+        messages = [result.message for result in results if result.status is status]
         if messages:
             return Result(status, "; ".join(messages))
-    return None
+    raise ValueError("worst() needs at least one result")
 
 
 # --- KMS keys -------------------------------------------------------------------------------------------
@@ -113,6 +117,52 @@ TLS_PORTS = {
     6514: "syslog over TLS",
     8883: "MQTT over TLS",
 }
+
+
+def pass_through(protocol: str, port: Any) -> Result:
+    """A TCP/UDP listener shows no encryption: UNKNOWN on a TLS port (the targets may terminate TLS),
+    FAIL elsewhere."""
+    if isinstance(port, Unknown):
+        return Result(Status.UNKNOWN, f"protocol {protocol!r} on a port not known before apply")
+    if port in TLS_PORTS:
+        return Result(
+            Status.UNKNOWN,
+            f"protocol {protocol!r} passes port {port} ({TLS_PORTS[port]}) through: "
+            "only the targets can show that TLS is terminated there",
+        )
+    return Result(Status.FAIL, f"protocol {protocol!r} on port {describe(port)} carries cleartext")
+
+
+def classic_negotiation(elb: Resource, port: Any, model: Model) -> list[tuple[str, dict[str, Any]]]:
+    """(where, {attribute: value}) of the SSL negotiation policies on a classic ELB listener port:
+    aws_lb_ssl_negotiation_policy, or aws_load_balancer_policy assigned by aws_load_balancer_listener_policy."""
+    names = (elb.values.get("name"),)
+    found: list[tuple[str, dict[str, Any]]] = []
+    direct, _ = linked(elb, model, ("aws_lb_ssl_negotiation_policy",), "load_balancer", names)
+    found += [
+        (p.address, _attributes(p.values, "attribute")) for p in direct if p.values.get("lb_port") == port
+    ]
+    assigned, _ = linked(elb, model, ("aws_load_balancer_listener_policy",), "load_balancer_name", names)
+    for listener_policy in assigned:
+        if listener_policy.values.get("load_balancer_port") != port:
+            continue
+        for policy in _named_policies(listener_policy.values.get("policy_names"), model):
+            if policy.values.get("policy_type_name") == "SSLNegotiationPolicyType":
+                found.append((policy.address, _attributes(policy.values, "policy_attribute")))
+    return found
+
+
+def _named_policies(value: Any, model: Model) -> Iterator[Resource]:
+    items = value if isinstance(value, list | tuple) else [value]
+    for policy in model.of_type("aws_load_balancer_policy"):
+        name = (policy.values.get("policy_name"),)
+        if any(refers_to(item, policy, model, name) is Status.PASS for item in items):
+            yield policy
+
+
+def _attributes(values: Mapping[str, Any], block: str) -> dict[str, Any]:
+    found = blocks(values, block)
+    return {} if isinstance(found, Unknown) else {str(a.get("name")): a.get("value") for a in found}
 
 
 # --- references between resources ------------------------------------------------------------------------

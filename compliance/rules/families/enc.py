@@ -14,6 +14,8 @@ from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 from compliance.rules.ENC009_secretsmanager_cmk.rule import RULE as ENC009
 from compliance.rules.ENC010_cloudwatch_log_group_kms.rule import RULE as ENC010
 from compliance.rules.ENC011_ecr_kms.rule import RULE as ENC011
+from compliance.rules.ENC012_lb_listener_tls.rule import RULE as ENC012
+from compliance.rules.ENC013_elb_listener_tls.rule import RULE as ENC013
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -28,5 +30,7 @@ RULES: tuple[Rule, ...] = (
     ENC009,
     ENC010,
     ENC011,
+    ENC012,
+    ENC013,
     ENC050,
 )
