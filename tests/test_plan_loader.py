@@ -97,6 +97,20 @@ resource "aws_efs_mount_target" "this" {{
   file_system_id = aws_efs_file_system.this.id
   subnet_id      = module.vpc.private_subnets[0]
 }}
+resource "aws_efs_file_system" "plain" {{
+}}
+resource "aws_security_group" "dynamic" {{
+  name = "dynamic"
+  dynamic "ingress" {{
+    for_each = [443]
+    content {{
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = [aws_kms_key.this.arn]
+    }}
+  }}
+}}
 resource "aws_secretsmanager_secret_version" "db" {{
   secret_id     = "db"
   secret_string = var.db_password
@@ -272,13 +286,24 @@ def test_after_unknown_carries_references(loaded: dict[str, Resource]) -> None:
     assert efs.values["encrypted"] is True
     assert efs.values["kms_key_id"] == Unknown(("aws_kms_key.this",), "known after apply")
     assert "kms_key_id" in efs.unknown_paths
-    assert isinstance(efs.values["arn"], Unknown) and efs.values["arn"].refs == ()
+    assert efs.values["arn"] == Unknown((), "known after apply")
     sse = loaded["aws_s3_bucket_server_side_encryption_configuration.b"]
     default = sse.values["rule"][0]["apply_server_side_encryption_by_default"][0]
     assert default["sse_algorithm"] == "aws:kms"
     assert default["kms_master_key_id"].refs == ("aws_kms_key.this",)
     statement = loaded["data.aws_iam_policy_document.computed"].values["statement"][0]
     assert statement["resources"][0].refs == ("aws_kms_key.this",)
+
+
+@pytest.mark.terraform
+def test_arguments_left_to_the_provider_are_unset_like_in_hcl(loaded: dict[str, Resource]) -> None:
+    plain = loaded["aws_efs_file_system.plain"]
+    assert plain.values["encrypted"] is None and plain.values["kms_key_id"] is None
+    assert isinstance(plain.values["arn"], Unknown) and isinstance(plain.values["tags_all"], Unknown)
+    # A dynamic block is missing from the configuration section: what it sets stays unknown.
+    ingress = loaded["aws_security_group.dynamic"].values["ingress"]
+    assert ingress[0]["from_port"] == 443 and isinstance(ingress[0]["cidr_blocks"], Unknown)
+    assert isinstance(loaded["aws_security_group.dynamic"].values["egress"], Unknown)
 
 
 @pytest.mark.terraform

@@ -30,6 +30,7 @@ from compliance.model import UNKNOWN, InputError, Origin, Resource, Source, Unkn
 MAX_BYTES = 512 * 1024 * 1024
 REDACTED = "(sensitive)"
 GONE = frozenset({"delete", "forget"})
+IDENTITIES = frozenset({"id", "arn"})
 PROVIDER_SECRETS = frozenset({"access_key", "secret_key", "token"})
 _ACTIONS: dict[tuple[str, ...], str] = {("delete", "create"): "replace", ("create", "delete"): "replace"}
 
@@ -152,6 +153,8 @@ class _Plan:
             return self.config.expression_refs(path, prefix, expressions, keys)
 
         merged = _merge(values, unknown, [], refs)
+        if mode == "managed" and config:
+            merged = _provider_defaults(merged, unknown, _mapping(expressions), sensitive)
         provider = _provider_address(
             self._effective(str(config.get("provider_config_key") or _provider_local(item)))
         )
@@ -355,6 +358,31 @@ def _merge(value: Any, unknown: Any, at: list[str], refs: Refs) -> Any:
                 items.append(Unknown(refs([*at, str(index)]), "known after apply"))
         return items
     return value
+
+
+def _provider_defaults(
+    values: Mapping[str, Any], unknown: Any, expressions: Mapping[str, Any], sensitive: Any
+) -> Mapping[str, Any]:
+    """Unset, not unknown: a scalar argument the configuration does not set, which the provider fills in.
+
+    Optional+computed arguments left out of the configuration (EFS `encrypted`, log group `kms_key_id`)
+    are unknown in plan JSON only because the provider fills in its default; in HCL the same resource
+    simply lacks the argument. Both forms must judge alike, so such a value becomes None. Only scalars:
+    a collection (listed as [] or {} in after_sensitive, even when unknown) may come from a `dynamic`
+    block, which the configuration section omits, so it stays unknown; `id` and `arn` are identities,
+    never defaults. Without after_sensitive (or without configuration) nothing changes.
+    """
+    if not isinstance(unknown, dict) or not isinstance(sensitive, dict):
+        return values
+    unset = [
+        key
+        for key, flag in unknown.items()
+        if flag is True
+        and key not in expressions
+        and key not in IDENTITIES
+        and not isinstance(sensitive.get(key), list | dict)
+    ]
+    return {**values, **dict.fromkeys(unset)} if unset else values
 
 
 def _redact(value: Any, sensitive: Any) -> Any:
