@@ -350,7 +350,7 @@ def storage_encrypted(resource: Resource, model: Model, sources: tuple[str, ...]
     if status is Status.UNKNOWN:
         return Result(status, "storage_encrypted is not known before apply")
     for attribute in sources:
-        source = resource.values.get(attribute)
+        source = get(resource.values, attribute)
         if is_set(source) is Status.FAIL:
             continue
         inherited = _source_encryption(source, resource, model, sources)
@@ -359,19 +359,22 @@ def storage_encrypted(resource: Resource, model: Model, sources: tuple[str, ...]
         return Result(
             Status.UNKNOWN,
             f"storage_encrypted is {describe(value)} but the storage is a copy of "
-            f"{attribute} {describe(source)}, whose encryption is outside the scan",
+            f"{attribute} {describe(source)}, whose encryption this scan cannot read",
         )
     return Result(Status.FAIL, f"storage_encrypted is {describe(value)}")
+
+
+# The attribute that names a database of each type, as a replica or restore source names it.
+_IDENTIFIER = {"aws_db_instance": "identifier"}
 
 
 def _source_encryption(
     source: Any, resource: Resource, model: Model, sources: tuple[str, ...]
 ) -> Result | None:
-    if not isinstance(source, Unknown):
-        return None
-    for ref in source.refs:
-        for found in model.resolve(ref):
-            if found.type == resource.type and found is not resource:
-                inner = storage_encrypted(found, model, sources)
-                return Result(inner.status, f"inherited from {found.address}: {inner.message}")
+    """The encryption of the same-type database `source` names (by reference or identifier), if scanned."""
+    for found in model.of_type(resource.type):
+        name = found.values.get(_IDENTIFIER.get(found.type, "cluster_identifier"))
+        if found is not resource and refers_to(source, found, model, (name,)) is Status.PASS:
+            inner = storage_encrypted(found, model, sources)
+            return Result(inner.status, f"inherited from {found.address}: {inner.message}")
     return None

@@ -16,6 +16,11 @@ from compliance.rules.ENC010_cloudwatch_log_group_kms.rule import RULE as ENC010
 from compliance.rules.ENC011_ecr_kms.rule import RULE as ENC011
 from compliance.rules.ENC012_lb_listener_tls.rule import RULE as ENC012
 from compliance.rules.ENC013_elb_listener_tls.rule import RULE as ENC013
+from compliance.rules.ENC014_rds_instance_encrypted.rule import RULE as ENC014
+from compliance.rules.ENC015_rds_cluster_encrypted.rule import RULE as ENC015
+from compliance.rules.ENC016_neptune_cluster_encrypted.rule import RULE as ENC016
+from compliance.rules.ENC017_docdb_cluster_encrypted.rule import RULE as ENC017
+from compliance.rules.ENC018_database_cmk.rule import RULE as ENC018
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -32,5 +37,10 @@ RULES: tuple[Rule, ...] = (
     ENC011,
     ENC012,
     ENC013,
+    ENC014,
+    ENC015,
+    ENC016,
+    ENC017,
+    ENC018,
     ENC050,
 )

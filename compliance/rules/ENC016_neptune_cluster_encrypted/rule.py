@@ -1,0 +1,26 @@
+"""Neptune clusters encrypt their storage."""
+
+from __future__ import annotations
+
+from compliance.encryption import storage_encrypted
+from compliance.model import Model, Resource, Result, Rule, Severity
+
+SOURCES = ("snapshot_identifier", "replication_source_identifier")
+
+
+def check(resource: Resource, model: Model) -> Result:
+    return storage_encrypted(resource, model, SOURCES)
+
+
+RULE = Rule(
+    id="ENC016",
+    title="Neptune cluster encrypts its storage",
+    severity=Severity.HIGH,
+    types=("aws_neptune_cluster",),
+    rationale="A graph of patients, encounters and notes is health data; Neptune storage_encrypted "
+    "defaults to false and cannot be changed after creation.",
+    remediation="Set storage_encrypted = true and kms_key_arn = aws_kms_key.<name>.arn.",
+    controls={"HIPAA": ("164.312(a)(2)(iv)",), "PIPEDA": ("4.7.1", "4.7.3")},
+    check=check,
+    help_uri="https://docs.aws.amazon.com/neptune/latest/userguide/encrypt.html",
+)

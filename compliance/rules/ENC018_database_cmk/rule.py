@@ -1,0 +1,38 @@
+"""Encrypted database storage uses a customer-managed KMS key, not the AWS-managed aws/rds key.
+
+Unencrypted storage is ENC014-ENC017's finding; here it is not applicable (None).
+"""
+
+from __future__ import annotations
+
+from compliance.encryption import customer_managed_key, storage_encrypted
+from compliance.model import Model, Resource, Result, Rule, Severity, Status
+
+KEY_ATTRIBUTE = {"aws_neptune_cluster": "kms_key_arn"}
+
+
+def check(resource: Resource, model: Model) -> Result | None:
+    attribute = KEY_ATTRIBUTE.get(resource.type, "kms_key_id")
+    key = customer_managed_key(resource.values.get(attribute), attribute, model)
+    if key.status is Status.PASS:
+        return key
+    serverless = resource.values.get("engine_mode") == "serverless"
+    if not serverless and storage_encrypted(resource, model, ()).status is Status.FAIL:
+        return None
+    return key
+
+
+RULE = Rule(
+    id="ENC018",
+    title="Database storage is encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    types=("aws_db_instance", "aws_rds_cluster", "aws_neptune_cluster", "aws_docdb_cluster"),
+    rationale="Health data warrants the stronger safeguard: with the AWS-managed aws/rds key, snapshots "
+    "cannot be shared or restricted by key policy and key use cannot be revoked; a customer-managed key "
+    "can, and its CloudTrail record shows every decrypt.",
+    remediation="Set kms_key_id (kms_key_arn for Neptune) to aws_kms_key.<name>.arn when creating the "
+    "database; the key cannot be changed afterwards.",
+    controls={"HIPAA": ("164.312(a)(2)(iv)",), "PIPEDA": ("4.7.1", "4.7.2", "4.7.3")},
+    check=check,
+    help_uri="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html",
+)
