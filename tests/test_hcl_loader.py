@@ -142,7 +142,13 @@ resource "aws_s3_bucket" "b" {}
 """
         },
     )
-    assert set(resources) == {"aws_s3_bucket.b", "provider.aws"}
+    assert set(resources) == {"aws_s3_bucket.b", "provider.aws", "output.o"}
+    output = resources["output.o"]
+    assert (output.mode, output.type, output.values) == (
+        "output",
+        "terraform_output",
+        {"value": 1, "sensitive": False},
+    )
 
 
 # --- variables and locals ------------------------------------------------------------------------------
@@ -658,7 +664,20 @@ resource "aws_db_instance" "db" {
     )
     db = resources["aws_db_instance.db"]
     assert db.sensitive == frozenset({"password", "url", "secret.0.value"})
-    assert db.values["password"] == "hunter2"
+    assert db.values == {
+        "password": "(sensitive)",
+        "url": "(sensitive)",
+        "name": "db",
+        "secret": [{"value": "(sensitive)"}],
+    }
+    variable = resources["var.password"]
+    assert (variable.mode, variable.type, variable.source) == (
+        "variable",
+        "terraform_variable",
+        Source("main.tf", 2),
+    )
+    assert variable.values == {"default": "(sensitive)", "sensitive": True}
+    assert variable.sensitive == frozenset({"default"})
 
 
 def test_tf_json_files(tmp_path: Path) -> None:
@@ -957,3 +976,65 @@ def test_parser_falls_back_to_hcl2_when_its_cache_is_unusable(
         hcl_parse._parser.cache_clear()
     assert resources["t_x.late"].source == Source("main.tf", 3)
     assert resources["t_x.late"].values == {"v": 1}
+
+
+def test_variables_and_outputs_as_resources(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+variable "region" {
+  default = "ca-central-1"
+}
+variable "token" {
+  sensitive = true
+}
+module "m" {
+  source = "./m"
+  count  = 2
+}
+output "plain" {
+  value = var.region
+}
+output "leaky" {
+  value = var.token
+}
+output "hidden" {
+  value     = "x"
+  sensitive = true
+}
+""",
+            "m/main.tf": 'variable "size" {\n  default = 3\n}\noutput "o" {\n  value = 1\n}\n',
+        },
+    )
+    assert resources["var.region"].values == {"default": "ca-central-1", "sensitive": False}
+    assert resources["var.token"].values == {"default": None, "sensitive": True}
+    assert resources["module.m.var.size"].module == "module.m"
+    assert resources["module.m.var.size"].values == {"default": 3, "sensitive": False}
+    assert not [a for a in resources if "output.o" in a]  # only root outputs, as in plans
+    assert resources["output.plain"].values == {"value": "ca-central-1", "sensitive": False}
+    assert resources["output.hidden"].values == {"value": "(sensitive)", "sensitive": True}
+    leaky = resources["output.leaky"]
+    assert leaky.values["sensitive"] is False
+    assert isinstance(leaky.values["value"], Unknown)  # no value; would be redacted otherwise
+
+
+def test_references_check_known_instance_keys(tmp_path: Path) -> None:
+    extra = """
+resource "aws_kms_key" "none" {
+  count = 0
+}
+resource "aws_kms_key" "two" {
+  count = 2
+}
+resource "aws_kms_key" "map" {
+  for_each = { a = 1 }
+}
+"""
+    assert value(tmp_path, "try(aws_kms_key.none[0].arn, null)", extra) is None
+    assert value(tmp_path, "aws_kms_key.none[*].arn", extra) == []
+    assert value(tmp_path, "length(aws_kms_key.none)", extra) == 0
+    assert "does not exist" in value(tmp_path, "aws_kms_key.two[2].arn", extra).reason
+    assert value(tmp_path, "aws_kms_key.two[1].arn", extra).refs == ("aws_kms_key.two[1]",)
+    assert value(tmp_path, 'aws_kms_key.map["a"].arn', extra).refs == ('aws_kms_key.map["a"]',)
+    assert "does not exist" in value(tmp_path, 'aws_kms_key.map["b"].arn', extra).reason

@@ -19,6 +19,7 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,10 @@ from compliance.loaders.hcl_modules import (
     _reference_names,
     config_files,
     evaluate_body,
-    expand,
     load_config,
 )
 from compliance.loaders.hcl_parse import Block, display, parse_file
+from compliance.loaders.hcl_values import redact
 from compliance.model import InputError, Origin, Resource, Source, Unknown
 
 __all__ = ["load_hcl"]
@@ -141,6 +142,9 @@ class _NoReferences:
 def _emit(module: ModuleInstance) -> Iterator[Resource]:
     for config in module.provider_configs().values():
         yield _provider_resource(module, config)
+    yield from _variables(module)
+    if not module.address:
+        yield from _outputs(module)
     for block in module.config.resources:
         yield from _instances(module, block)
     for call in module.module_calls():
@@ -161,9 +165,10 @@ def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
     if provider.block is None and provider_name not in BUILTIN_PROVIDERS:
         owner = provider.address.rsplit("provider.", 1)[0].removesuffix(".")
         module.loader.implicit.setdefault(provider.address, (owner, provider_name, _source(block)))
-    for suffix, count, each in expand(module, block):
+    for suffix, count, each in module.expansion(block):
         context = Context(module, count, each)
         values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
+        values = redact(values, sensitive)
         region = values.get("region")
         if not isinstance(region, str | Unknown):
             region = provider.region
@@ -180,6 +185,58 @@ def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
             origin=Origin.HCL,
             sensitive=sensitive,
         )
+
+
+def _variables(module: ModuleInstance) -> Iterator[Resource]:
+    """Declared variables (once per module path, as plans list them): their default and sensitivity."""
+    if module.static in module.loader.variables_emitted:
+        return
+    module.loader.variables_emitted.add(module.static)
+    prefix = module.static + "." if module.static else ""
+    evaluator = module.loader.evaluator
+    for name, block in module.config.variables.items():
+        attr = block.attrs.get("default")
+        default = evaluator.value_or_unknown(attr.expr, module.context, {}) if attr is not None else None
+        sensitive = module.declared_flag(block, "sensitive")
+        yield _named(
+            module.static, f"{prefix}var.{name}", "variable", name, block, "default", default, sensitive
+        )
+
+
+def _outputs(module: ModuleInstance) -> Iterator[Resource]:
+    """Root outputs: their value and whether they are marked sensitive."""
+    evaluator = module.loader.evaluator
+    for name, block in module.config.outputs.items():
+        evaluator.sensitive = False
+        value = module.output(name) if "value" in block.attrs else None
+        derived = evaluator.sensitive
+        evaluator.sensitive = False
+        declared = module.declared_flag(block, "sensitive")
+        resource = _named("", f"output.{name}", "output", name, block, "value", value, declared)
+        if derived and not declared:
+            values = redact(dict(resource.values), frozenset({"value"}))
+            resource = replace(resource, values=values, sensitive=frozenset({"value"}))
+        yield resource
+
+
+def _named(
+    module: str, address: str, mode: str, name: str, block: Block, key: str, value: Any, sensitive: bool
+) -> Resource:
+    """A variable or an output as the plan loader gives it: {key: value, "sensitive": bool}, redacted."""
+    hidden = frozenset({key}) if sensitive else frozenset()
+    return Resource(
+        address=address,
+        mode=mode,
+        type=f"terraform_{mode}",
+        name=name,
+        module=module,
+        provider="",
+        region=None,
+        values=redact({key: value, "sensitive": sensitive}, hidden),
+        source=_source(block),
+        origin=Origin.HCL,
+        sensitive=hidden,
+    )
 
 
 def _provider_key(block: Block, kind: str) -> tuple[str, str | None]:

@@ -16,7 +16,7 @@ from typing import Any
 from compliance.loaders.hcl_eval import Env, Evaluator, Step
 from compliance.loaders.hcl_parse import Attr, Block, JsonExpr, display, literal_string, parse_file
 from compliance.loaders.hcl_types import convert, parse_type
-from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, to_string
+from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, number, redact, to_string
 from compliance.model import InputError, Source, Unknown
 
 MAX_MODULE_DEPTH = 16
@@ -34,7 +34,7 @@ class ModuleConfig:
     locals: dict[str, Attr] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
     resources: list[Block] = field(default_factory=list)
-    declared: set[tuple[str, str, str]] = field(default_factory=set)
+    declared: dict[tuple[str, str, str], Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)
     providers: list[Block] = field(default_factory=list)
 
@@ -122,7 +122,7 @@ def _add_blocks(config: ModuleConfig, top: Block) -> None:
             if identity in config.declared:
                 where = f"{display(block.file)}:{block.line}"
                 raise InputError(f"{where}: {kind} {labels[0]}.{labels[1]} is declared twice")
-            config.declared.add(identity)
+            config.declared[identity] = block
             config.resources.append(block)
         elif kind == "variable" and labels:
             config.variables[labels[0]] = block
@@ -155,6 +155,7 @@ class Loader:
         self.tfvars = tfvars
         self.implicit: dict[str, tuple[str, str, Source]] = {}  # address -> (module, name, first user)
         self._configs: dict[Path, ModuleConfig] = {}
+        self.variables_emitted: set[str] = set()  # module paths whose variables were emitted
 
     def config(self, directory: Path) -> ModuleConfig:
         """The configuration of a module directory, read once per scan."""
@@ -173,16 +174,19 @@ class ModuleInstance:
         call: Block | None = None,
         parent: Context | None = None,
         chain: tuple[Path, ...] = (),
+        static: str = "",
     ) -> None:
         self.loader = loader
         self.config = config
         self.address = address
+        self.static = static  # the address without instance keys (module.a.module.b)
         self.call = call
         self.parent = parent
         self.chain = chain
         self._values: dict[tuple[str, str], tuple[Any, bool]] = {}
         self._busy: set[tuple[str, str]] = set()
         self._calls: dict[str, ModuleCall] = {}
+        self._expansions: dict[tuple[str, str], Expansion] = {}
         self._providers: dict[tuple[str, str | None], ProviderConfig] | None = None
         self.context = Context(self)
 
@@ -233,8 +237,7 @@ class ModuleInstance:
             if default is None:
                 return Unknown(reason=f"variable {name} has no value")
             value = evaluator.value_or_unknown(default.expr, self.context, {})
-        sensitive = block.attrs.get("sensitive")
-        if sensitive is not None and self._evaluate_quietly(sensitive.expr) is True:
+        if self.declared_flag(block, "sensitive"):
             evaluator.sensitive = True
         type_attr = block.attrs.get("type")
         if type_attr is None:
@@ -254,12 +257,16 @@ class ModuleInstance:
 
         def compute() -> Any:
             value = self.loader.evaluator.value_or_unknown(block.attrs["value"].expr, self.context, {})
-            marker = block.attrs.get("sensitive")
-            if marker is not None and self._evaluate(marker.expr) is True:
+            if self.declared_flag(block, "sensitive"):
                 self.loader.evaluator.sensitive = True
             return value
 
         return self._memo("output", name, compute)
+
+    def declared_flag(self, block: Block, name: str) -> bool:
+        """A literal true/false argument such as `sensitive = true`."""
+        attr = block.attrs.get(name)
+        return attr is not None and self._evaluate_quietly(attr.expr) is True
 
     def outputs(self) -> dict[str, Any]:
         return {name: self.output(name) for name in self.config.outputs}
@@ -288,6 +295,19 @@ class ModuleInstance:
             self._calls[name] = call
         return call
 
+    def expansion(self, block: Block) -> Expansion:
+        """The instances of a resource or data block (memoised: references check instance keys)."""
+        key = ("expansion", f"{block.type}.{'.'.join(block.labels)}")
+        if key not in self._expansions:
+            if key in self._busy:
+                raise EvalError(f"count/for_each of {key[1]} depends on itself")
+            self._busy.add(key)
+            try:
+                self._expansions[key] = expand(self, block)
+            finally:
+                self._busy.discard(key)
+        return self._expansions[key]
+
     def module_calls(self) -> Iterator[ModuleCall]:
         for name in self.config.modules:
             yield self.module_call(name)
@@ -305,6 +325,7 @@ class ModuleInstance:
                 address = f"{self.prefix}provider.{name}" + (f".{alias}" if alias else "")
                 region = values.get("region")
                 region = region if isinstance(region, str | Unknown) else None
+                values = redact(values, sensitive)
                 self._providers[(name, alias)] = ProviderConfig(address, region, block, values, sensitive)
         return self._providers
 
@@ -365,7 +386,10 @@ class ModuleCall:
             for suffix, count, each in self.expansion:
                 context = Context(owner, count, each)
                 address = self.address + suffix
-                self.instances[suffix] = ModuleInstance(owner.loader, config, address, block, context, chain)
+                static = f"{owner.static}.module.{name}".removeprefix(".")
+                self.instances[suffix] = ModuleInstance(
+                    owner.loader, config, address, block, context, chain, static
+                )
 
     @property
     def remote(self) -> bool:
@@ -466,9 +490,13 @@ class Context:
             value, used = module.module_call(name).reference(steps[1:])
             return value, used + 1
         if root == "data" and name is not None and len(steps) > 1 and steps[1][0] == "attr":
-            return self._resource("data", f"data.{name}", steps[1][1], steps[2:], 2)
-        if name is not None and ("resource", root, name) in module.config.declared:
-            return self._resource("resource", root, name, steps[1:], 1)
+            block = module.config.declared.get(("data", name, steps[1][1]))
+            if block is not None:
+                return self._resource(block, f"data.{name}.{steps[1][1]}", steps[2:], 2)
+        elif name is not None:
+            block = module.config.declared.get(("resource", root, name))
+            if block is not None:
+                return self._resource(block, f"{root}.{name}", steps[1:], 1)
         raise EvalError(f"reference to undeclared {root}" + (f".{name}" if name else ""))
 
     def _path(self, name: str) -> str:
@@ -479,15 +507,25 @@ class Context:
             return "."
         return os.path.relpath(self.module.config.dir, root)
 
-    def _resource(self, kind: str, head: str, name: str, rest: list[Step], used: int) -> tuple[Any, int]:
-        if kind == "data" and ("data", head[5:], name) not in self.module.config.declared:
-            raise EvalError(f"reference to undeclared {head}.{name}")
-        address = f"{self.module.prefix}{head}.{name}"
-        used += 1
-        if rest and rest[0][0] == "index" and isinstance(rest[0][1], int | str):
-            key = rest[0][1]
-            address += instance_suffix(key)
+    def _resource(self, block: Block, head: str, rest: list[Step], used: int) -> tuple[Any, int]:
+        """A resource's attributes are known only after apply: an Unknown naming the instance(s).
+
+        Where count/for_each is known, instance keys are checked (a missing instance is an error that
+        try() can catch) and a resource with no instances is an empty list or map.
+        """
+        address = f"{self.module.prefix}{head}"
+        expansion = self.module.expansion(block)
+        expanded = "count" in block.attrs or "for_each" in block.attrs
+        known = not (expansion and expansion[0][0] == "[*]")
+        key = rest[0][1] if rest and rest[0][0] == "index" else None
+        if key is not None and not isinstance(key, Unknown):
+            suffix = instance_suffix(number(key) if "count" in block.attrs else to_string(key))
+            if known and suffix not in {s for s, _, _ in expansion}:
+                raise EvalError(f"{address}{suffix} does not exist")
+            address += suffix
             used += 1
+        elif key is None and expanded and known and not expansion:
+            return ([] if "count" in block.attrs else {}), used
         attribute = next((arg for step, arg in rest if step == "attr"), None)
         reason = f"{address}.{attribute} is known only after apply" if attribute else ""
         return Unknown(refs=(address,), reason=reason), used

@@ -8,6 +8,9 @@ from typing import Any
 
 from compliance.model import Unknown
 
+REDACTED = "(sensitive)"
+"""What a sensitive value is replaced with (the same marker as the plan loader's)."""
+
 
 class EvalError(Exception):
     """An expression Terraform would reject (bad index, wrong type...): `try()` catches it."""
@@ -130,3 +133,17 @@ def is_set(value: Any) -> bool:
     if isinstance(value, Unknown):
         return bool(value.refs)
     return value not in (None, "", [], {})
+
+
+def redact(values: dict[str, Any], paths: frozenset[str]) -> dict[str, Any]:
+    """Values with each sensitive path replaced by REDACTED (null and unknown values stay as they are)."""
+    for path in paths:
+        container: Any = values
+        *parents, last = path.split(".")
+        for part in parents:
+            container = container[int(part)] if isinstance(container, list) else container.get(part)
+        key: Any = int(last) if isinstance(container, list) else last
+        current = container[key]
+        if current is not None and not isinstance(current, Unknown):
+            container[key] = REDACTED
+    return values
