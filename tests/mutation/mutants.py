@@ -1,0 +1,553 @@
+"""Seeded violations of our own modules and envs, each with its HCL edit and its plan JSON edit.
+
+An Edit replaces text in a copy of terraform/ (the text must be found, so a module change that removes
+it breaks the mutant loudly instead of silently skipping it). A plan edit changes a copy of the real
+staging plan: `known` sets an attribute to a known value in planned_values and resource_changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Plan = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Edit:
+    file: str  # relative to terraform/
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    family: str
+    edits: tuple[Edit, ...]
+    plan: Callable[[Plan], None]
+
+
+def _resources(plan: Plan, address: str) -> list[dict[str, Any]]:
+    """Every copy of a resource's values the loaders read: planned values and the change's after."""
+    found: list[dict[str, Any]] = []
+
+    def walk(module: dict[str, Any]) -> None:
+        for resource in module.get("resources", ()):
+            if resource["address"] == address:
+                found.append(resource["values"])
+        for child in module.get("child_modules", ()):
+            walk(child)
+
+    walk(plan["planned_values"]["root_module"])
+    for change in plan["resource_changes"]:
+        if change["address"] == address:
+            found.append(change["change"]["after"])
+    if not found:
+        raise LookupError(f"{address} is not in the plan")
+    return found
+
+
+def known(address: str, path: str, value: Any) -> Callable[[Plan], None]:
+    """Set a dotted path (list indexes as numbers) to a known value, and drop it from after_unknown."""
+    keys: list[str | int] = [int(p) if p.isdigit() else p for p in path.split(".")]
+
+    def apply(plan: Plan) -> None:
+        for values in _resources(plan, address):
+            _set(values, keys, value)
+        for change in plan["resource_changes"]:
+            if change["address"] == address:
+                _forget(change["change"].get("after_unknown", {}), keys)
+
+    return apply
+
+
+def _set(target: Any, keys: list[str | int], value: Any) -> None:
+    for key in keys[:-1]:
+        if isinstance(key, int):
+            while len(target) <= key:
+                target.append({})
+            target = target[key]
+        else:
+            if not isinstance(target.get(key), list | dict):
+                target[key] = [] if isinstance(keys[keys.index(key) + 1], int) else {}
+            target = target[key]
+    target[keys[-1]] = value
+
+
+def _forget(unknown: Any, keys: list[str | int]) -> None:
+    for key in keys[:-1]:
+        try:
+            unknown = unknown[key]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(unknown, dict):
+        unknown.pop(keys[-1], None)
+    elif isinstance(unknown, list) and isinstance(keys[-1], int) and keys[-1] < len(unknown):
+        unknown[keys[-1]] = False
+
+
+def both(*edits: Callable[[Plan], None]) -> Callable[[Plan], None]:
+    def apply(plan: Plan) -> None:
+        for edit in edits:
+            edit(plan)
+
+    return apply
+
+
+def provider_region(key: str, region: str) -> Callable[[Plan], None]:
+    def apply(plan: Plan) -> None:
+        expressions = plan["configuration"]["provider_config"][key].setdefault("expressions", {})
+        expressions["region"] = {"constant_value": region}
+
+    return apply
+
+
+def variable(name: str, value: Any) -> Callable[[Plan], None]:
+    def apply(plan: Plan) -> None:
+        plan["variables"][name] = {"value": value}
+
+    return apply
+
+
+def module_input(call: str, name: str, references: list[str]) -> Callable[[Plan], None]:
+    """Point a module input at other objects (the configuration's references for that argument)."""
+
+    def apply(plan: Plan) -> None:
+        plan["configuration"]["root_module"]["module_calls"][call]["expressions"][name] = {
+            "references": references
+        }
+
+    return apply
+
+
+def add_resource(module: str, type_: str, name: str, values: dict[str, Any]) -> Callable[[Plan], None]:
+    """Add a resource to a child module of the plan, as terraform would plan its creation."""
+
+    def apply(plan: Plan) -> None:
+        address = f"module.{module}.{type_}.{name}"
+        for child in plan["planned_values"]["root_module"]["child_modules"]:
+            if child["address"] == f"module.{module}":
+                child["resources"].append(
+                    {
+                        "address": address,
+                        "mode": "managed",
+                        "type": type_,
+                        "name": name,
+                        "provider_name": "registry.terraform.io/hashicorp/aws",
+                        "schema_version": 0,
+                        "values": dict(values),
+                        "sensitive_values": {},
+                    }
+                )
+        plan["resource_changes"].append(
+            {
+                "address": address,
+                "module_address": f"module.{module}",
+                "mode": "managed",
+                "type": type_,
+                "name": name,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {
+                    "actions": ["create"],
+                    "before": None,
+                    "after": dict(values),
+                    "after_unknown": {},
+                    "before_sensitive": False,
+                    "after_sensitive": {},
+                },
+            }
+        )
+
+    return apply
+
+
+def policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+NEO4J = "modules/neo4j/main.tf"
+SEARCH = "modules/opensearch/main.tf"
+API = "modules/ecs_service/main.tf"
+ENV = "envs/staging/main.tf"
+BACKUP = "modules/backup/main.tf"
+ANCHOR = "# AWS-managed service-role policies for AWS Backup"
+WIDE = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+SECRET_ENV = [
+    {"name": "app", "image": "x", "environment": [{"name": "DB_PASSWORD", "value": "Zx9-q7Lp-22kV-mutant"}]}
+]
+
+MUTANTS: tuple[Mutant, ...] = (
+    # --- encryption -----------------------------------------------------------------------------------
+    Mutant(
+        "efs-unencrypted",
+        "ENC",
+        (Edit(NEO4J, "  encrypted        = true\n", "  encrypted        = false\n"),),
+        known("module.neo4j.aws_efs_file_system.this", "encrypted", False),
+    ),
+    Mutant(
+        "efs-transit-off",
+        "ENC",
+        (Edit(NEO4J, '      transit_encryption = "ENABLED"\n', '      transit_encryption = "DISABLED"\n'),),
+        known(
+            "module.neo4j.aws_ecs_task_definition.this",
+            "volume.0.efs_volume_configuration.0.transit_encryption",
+            "DISABLED",
+        ),
+    ),
+    Mutant(
+        "opensearch-at-rest-off",
+        "ENC",
+        (
+            Edit(
+                SEARCH,
+                "  encrypt_at_rest {\n    enabled    = true",
+                "  encrypt_at_rest {\n    enabled    = false",
+            ),
+        ),
+        known("module.opensearch.aws_opensearch_domain.this", "encrypt_at_rest.0.enabled", False),
+    ),
+    Mutant(
+        "opensearch-node-to-node-off",
+        "ENC",
+        (
+            Edit(
+                SEARCH,
+                "  node_to_node_encryption {\n    enabled = true",
+                "  node_to_node_encryption {\n    enabled = false",
+            ),
+        ),
+        known("module.opensearch.aws_opensearch_domain.this", "node_to_node_encryption.0.enabled", False),
+    ),
+    Mutant(
+        "opensearch-http-allowed",
+        "ENC",
+        (Edit(SEARCH, "    enforce_https       = true\n", "    enforce_https       = false\n"),),
+        known(
+            "module.opensearch.aws_opensearch_domain.this", "domain_endpoint_options.0.enforce_https", False
+        ),
+    ),
+    Mutant(
+        "opensearch-tls-1-0",
+        "ENC",
+        (
+            Edit(
+                SEARCH,
+                "    tls_security_policy = var.tls_security_policy\n",
+                '    tls_security_policy = "Policy-Min-TLS-1-0-2019-07"\n',
+            ),
+        ),
+        known(
+            "module.opensearch.aws_opensearch_domain.this",
+            "domain_endpoint_options.0.tls_security_policy",
+            "Policy-Min-TLS-1-0-2019-07",
+        ),
+    ),
+    Mutant(
+        "s3-sse-s3-only",
+        "ENC",
+        (
+            Edit(
+                "modules/s3_bucket/main.tf",
+                '      sse_algorithm     = "aws:kms"\n',
+                '      sse_algorithm     = "AES256"\n',
+            ),
+        ),
+        known(
+            "module.backup_bucket.aws_s3_bucket_server_side_encryption_configuration.this",
+            "rule.0.apply_server_side_encryption_by_default.0.sse_algorithm",
+            "AES256",
+        ),
+    ),
+    Mutant(
+        "secret-aws-managed-key",
+        "ENC",
+        (Edit("modules/secrets/main.tf", "  kms_key_id              = var.kms_key_arn\n", ""),),
+        known('module.secrets.aws_secretsmanager_secret.this["langfuse"]', "kms_key_id", None),
+    ),
+    Mutant(
+        "log-group-unencrypted",
+        "ENC",
+        (Edit(API, "  kms_key_id        = var.log.kms_key_arn\n", ""),),
+        known("module.api.aws_cloudwatch_log_group.this", "kms_key_id", None),
+    ),
+    Mutant(
+        "ecr-aes256",
+        "ENC",
+        (
+            Edit(
+                "modules/ecr/main.tf",
+                '    encryption_type = "KMS"\n    kms_key         = var.kms_key_arn\n',
+                '    encryption_type = "AES256"\n',
+            ),
+        ),
+        known("module.ecr.aws_ecr_repository.this", "encryption_configuration.0.encryption_type", "AES256"),
+    ),
+    Mutant(
+        "alb-legacy-tls",
+        "ENC",
+        (Edit(API, '"ELBSecurityPolicy-TLS13-1-2-2021-06"', '"ELBSecurityPolicy-2016-08"'),),
+        known("module.api.aws_lb_listener.https", "ssl_policy", "ELBSecurityPolicy-2016-08"),
+    ),
+    Mutant(
+        "sns-unencrypted",
+        "ENC",
+        (Edit("modules/alarms/main.tf", "  kms_master_key_id = var.kms_key_arn\n", ""),),
+        known("module.alarms.aws_sns_topic.this", "kms_master_key_id", None),
+    ),
+    # --- network --------------------------------------------------------------------------------------
+    Mutant(
+        "neo4j-bolt-from-world",
+        "NET",
+        (
+            Edit(
+                NEO4J,
+                "    to_port         = 7687\n    security_groups = [var.network.client_security_group_id]\n",
+                '    to_port         = 7687\n    cidr_blocks     = ["0.0.0.0/0"]\n',
+            ),
+        ),
+        known(
+            "module.neo4j.aws_security_group.this",
+            "ingress",
+            [
+                {
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "description": "Neo4j Bolt",
+                    "from_port": 7687,
+                    "to_port": 7687,
+                    "protocol": "tcp",
+                    "ipv6_cidr_blocks": [],
+                    "prefix_list_ids": [],
+                    "security_groups": [],
+                    "self": False,
+                }
+            ],
+        ),
+    ),
+    Mutant(
+        "opensearch-https-from-ipv6-world",
+        "NET",
+        (
+            Edit(
+                SEARCH,
+                "    to_port         = 443\n    security_groups = [var.network.client_security_group_id]\n",
+                '    to_port          = 443\n    ipv6_cidr_blocks = ["::/0"]\n',
+            ),
+        ),
+        known(
+            "module.opensearch.aws_security_group.this",
+            "ingress",
+            [
+                {
+                    "cidr_blocks": [],
+                    "description": "HTTPS",
+                    "from_port": 443,
+                    "to_port": 443,
+                    "protocol": "tcp",
+                    "ipv6_cidr_blocks": ["::/0"],
+                    "prefix_list_ids": [],
+                    "security_groups": [],
+                    "self": False,
+                }
+            ],
+        ),
+    ),
+    Mutant(
+        "api-task-public-ip",
+        "NET",
+        (Edit(API, "    assign_public_ip = false\n", "    assign_public_ip = true\n"),),
+        known("module.api.aws_ecs_service.this", "network_configuration.0.assign_public_ip", True),
+    ),
+    Mutant(
+        "public-subnet-auto-ip",
+        "NET",
+        (
+            Edit(
+                "modules/vpc/main.tf",
+                "  map_public_ip_on_launch = false\n",
+                "  map_public_ip_on_launch = true\n",
+            ),
+        ),
+        known('module.vpc.aws_subnet.public["ca-central-1a"]', "map_public_ip_on_launch", True),
+    ),
+    Mutant(
+        "neo4j-in-public-subnets",
+        "NET",
+        (
+            Edit(
+                NEO4J,
+                "    subnets          = var.network.private_subnet_ids\n",
+                "    subnets          = var.network.public_subnet_ids\n",
+            ),
+        ),
+        module_input("neo4j", "network", ["module.vpc.vpc_id", "module.vpc.public_subnet_ids", "module.vpc"]),
+    ),
+    Mutant(
+        "opensearch-in-public-subnets",
+        "NET",
+        (
+            Edit(
+                SEARCH,
+                "slice(var.network.private_subnet_ids, 0, var.cluster.zone_count)",
+                "slice(var.network.public_subnet_ids, 0, var.cluster.zone_count)",
+            ),
+        ),
+        module_input(
+            "opensearch", "network", ["module.vpc.vpc_id", "module.vpc.public_subnet_ids", "module.vpc"]
+        ),
+    ),
+    # --- residency ------------------------------------------------------------------------------------
+    Mutant(
+        "default-region-from-tfvars",
+        "RES",
+        (Edit("envs/staging/terraform.tfvars", 'region      = "ca-central-1"', 'region      = "us-east-1"'),),
+        variable("region", "us-east-1"),
+    ),
+    Mutant(
+        "default-region-literal",
+        "RES",
+        (Edit(ENV, "  region = var.region\n", '  region = "eu-west-1"\n'),),
+        provider_region("aws", "eu-west-1"),
+    ),
+    Mutant(
+        "replica-alias-outside-canada",
+        "RES",
+        (
+            Edit(
+                ENV,
+                '  alias  = "replica"\n  region = "ca-west-1"\n',
+                '  alias  = "replica"\n  region = "us-west-2"\n',
+            ),
+        ),
+        provider_region("aws.replica", "us-west-2"),
+    ),
+    # --- least privilege ------------------------------------------------------------------------------
+    Mutant(
+        "jsonencode-wildcard-action",
+        "IAM",
+        (
+            Edit(
+                API,
+                '          Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]\n',
+                '          Action   = ["*"]\n',
+            ),
+        ),
+        known("module.api.aws_iam_role_policy.execution", "policy", policy(WIDE)),
+    ),
+    Mutant(
+        "managed-admin-attachment",
+        "IAM",
+        (
+            Edit(
+                "modules/backup/main.tf",
+                '"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"',
+                '"arn:aws:iam::aws:policy/AdministratorAccess"',
+            ),
+        ),
+        known(
+            "module.backup.aws_iam_role_policy_attachment.backup",
+            "policy_arn",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+        ),
+    ),
+    Mutant(
+        "heredoc-service-wildcard",
+        "IAM",
+        (
+            Edit(
+                BACKUP,
+                ANCHOR,
+                'resource "aws_iam_role_policy" "mutant" {\n  role   = aws_iam_role.this.id\n  policy = <<EOF\n'
+                '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}\n'
+                "EOF\n}\n\n" + ANCHOR,
+            ),
+        ),
+        add_resource(
+            "backup",
+            "aws_iam_role_policy",
+            "mutant",
+            {"name": "mutant", "policy": policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})},
+        ),
+    ),
+    Mutant(
+        "policy-document-wildcard",
+        "IAM",
+        (
+            Edit(
+                BACKUP,
+                ANCHOR,
+                'data "aws_iam_policy_document" "mutant" {\n  statement {\n    actions   = ["*"]\n'
+                '    resources = ["*"]\n  }\n}\n\nresource "aws_iam_role_policy" "mutant" {\n'
+                "  role   = aws_iam_role.this.id\n  policy = data.aws_iam_policy_document.mutant.json\n}\n\n"
+                + ANCHOR,
+            ),
+        ),
+        add_resource("backup", "aws_iam_role_policy", "mutant", {"name": "mutant", "policy": policy(WIDE)}),
+    ),
+    Mutant(
+        "trust-any-principal",
+        "IAM",
+        (Edit(BACKUP, 'Principal = { Service = "backup.amazonaws.com" }', 'Principal = { AWS = "*" }'),),
+        known(
+            "module.backup.aws_iam_role.this",
+            "assume_role_policy",
+            policy({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
+        ),
+    ),
+    # --- secrets --------------------------------------------------------------------------------------
+    Mutant(
+        "secret-in-task-environment",
+        "SEC",
+        (
+            Edit(
+                ENV,
+                "  environment_variables = { APP_ENV = var.environment }\n",
+                '  environment_variables = { APP_ENV = var.environment, DB_PASSWORD = "Zx9-q7Lp-22kV-mutant" }\n',
+            ),
+        ),
+        known("module.api.aws_ecs_task_definition.this", "container_definitions", json.dumps(SECRET_ENV)),
+    ),
+    # --- logging and backup ---------------------------------------------------------------------------
+    Mutant(
+        "trail-single-region",
+        "LOG",
+        (
+            Edit(
+                "modules/cloudtrail/main.tf",
+                "  is_multi_region_trail         = true\n",
+                "  is_multi_region_trail         = false\n",
+            ),
+        ),
+        known("module.cloudtrail.aws_cloudtrail.this", "is_multi_region_trail", False),
+    ),
+    Mutant(
+        "s3-versioning-suspended",
+        "BAK",
+        (
+            Edit(
+                "modules/s3_bucket/main.tf",
+                '  versioning_configuration {\n    status = "Enabled"',
+                '  versioning_configuration {\n    status = "Suspended"',
+            ),
+        ),
+        known(
+            "module.backup_bucket.aws_s3_bucket_versioning.this",
+            "versioning_configuration.0.status",
+            "Suspended",
+        ),
+    ),
+    Mutant(
+        "secret-deleted-immediately",
+        "BAK",
+        (
+            Edit(
+                "modules/secrets/main.tf",
+                "  recovery_window_in_days = var.recovery_window_in_days\n",
+                "  recovery_window_in_days = 0\n",
+            ),
+        ),
+        known('module.secrets.aws_secretsmanager_secret.this["langfuse"]', "recovery_window_in_days", 0),
+    ),
+)
