@@ -378,3 +378,25 @@ def _source_encryption(
             inner = storage_encrypted(found, model, sources)
             return Result(inner.status, f"inherited from {found.address}: {inner.message}")
     return None
+
+
+def ebs_encryption(encrypted: Any, where: str, inherited: str, resource: Resource, model: Model) -> Result:
+    """`encrypted` of one EBS volume or device (`where` prefixes the message). `inherited` names the
+    snapshot or AMI whose encryption an unencrypted flag defers to ('' for a new, empty volume)."""
+    status = truth(encrypted)
+    if status is Status.PASS:
+        return Result(status, f"{where}encrypted is true")
+    default = ebs_default(resource, model)
+    if default is not None and default.status is Status.PASS:
+        return Result(default.status, f"{where}{default.message}")
+    if status is Status.UNKNOWN:
+        return Result(status, f"{where}encrypted is not known before apply")
+    if default is not None:
+        return Result(default.status, f"{where}{default.message}")
+    if inherited:
+        return Result(
+            Status.UNKNOWN,
+            f"{where}encrypted is {describe(encrypted)}: the volume takes the "
+            f"encryption of {inherited}, which the scan cannot read",
+        )
+    return Result(Status.FAIL, f"{where}encrypted is {describe(encrypted)} and no account default applies")

@@ -21,6 +21,9 @@ from compliance.rules.ENC015_rds_cluster_encrypted.rule import RULE as ENC015
 from compliance.rules.ENC016_neptune_cluster_encrypted.rule import RULE as ENC016
 from compliance.rules.ENC017_docdb_cluster_encrypted.rule import RULE as ENC017
 from compliance.rules.ENC018_database_cmk.rule import RULE as ENC018
+from compliance.rules.ENC019_ebs_volume_encrypted.rule import RULE as ENC019
+from compliance.rules.ENC020_instance_block_devices_encrypted.rule import RULE as ENC020
+from compliance.rules.ENC021_launch_template_ebs_encrypted.rule import RULE as ENC021
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -42,5 +45,8 @@ RULES: tuple[Rule, ...] = (
     ENC016,
     ENC017,
     ENC018,
+    ENC019,
+    ENC020,
+    ENC021,
     ENC050,
 )

@@ -1,0 +1,52 @@
+"""EC2 instances encrypt their root and attached EBS volumes.
+
+The root volume takes the AMI snapshot's encryption unless root_block_device says encrypted = true, so an
+undeclared root is UNKNOWN; an ebs_block_device without a snapshot is a new, empty volume, unencrypted
+unless it says so. The region's account default (aws_ebs_encryption_by_default) counts as encryption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compliance.encryption import combine, ebs_encryption
+from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
+from compliance.values import blocks, describe, is_set
+
+
+def _devices(resource: Resource, model: Model) -> Iterator[Result]:
+    ami = f"the AMI {describe(resource.values.get('ami'))}"
+    root = blocks(resource.values, "root_block_device")
+    if isinstance(root, Unknown) or not root:
+        yield ebs_encryption(None, "root_block_device (undeclared): ", ami, resource, model)
+    else:
+        yield ebs_encryption(root[0].get("encrypted"), "root_block_device: ", ami, resource, model)
+    devices = blocks(resource.values, "ebs_block_device")
+    if isinstance(devices, Unknown):
+        yield Result(Status.UNKNOWN, "ebs_block_device is not known before apply")
+        return
+    for device in devices:
+        snapshot = device.get("snapshot_id")
+        inherited = "" if is_set(snapshot) is Status.FAIL else f"snapshot_id {describe(snapshot)}"
+        where = f"ebs_block_device {describe(device.get('device_name'))}: "
+        yield ebs_encryption(device.get("encrypted"), where, inherited, resource, model)
+
+
+def check(resource: Resource, model: Model) -> Result | None:
+    return combine(_devices(resource, model))
+
+
+RULE = Rule(
+    id="ENC020",
+    title="EC2 instance encrypts its root and EBS block devices",
+    severity=Severity.HIGH,
+    types=("aws_instance",),
+    rationale="Instance volumes hold application data, caches and swap. Most public AMIs have unencrypted "
+    "snapshots, so a root volume that does not ask for encryption is usually cleartext, and so is every new "
+    "EBS device without encrypted = true.",
+    remediation="Declare root_block_device { encrypted = true } and encrypted = true on every "
+    "ebs_block_device, or enable aws_ebs_encryption_by_default in the region.",
+    controls={"HIPAA": ("164.312(a)(2)(iv)",), "PIPEDA": ("4.7.1", "4.7.3")},
+    check=check,
+    help_uri="https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
+)
