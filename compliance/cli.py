@@ -21,6 +21,9 @@ from compliance.model import InputError
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "scan Terraform roots and plans against the compliance rules", "compliance.cli"),
+    ("evidence", "write the auditor evidence bundle of each env", "compliance.evidence.bundle"),
+    ("verify", "check an evidence bundle against its manifest and signature", "compliance.evidence.verify"),
+    ("diff", "violations a head plan adds over a base plan (pull-request check)", "compliance.diff"),
 )
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3

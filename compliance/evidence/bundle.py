@@ -1,0 +1,228 @@
+"""`evidence ENV_DIR ... --output-dir DIR`: one auditor bundle per env in DIR/<env>/.
+
+What an env's evidence is: the scan of its Terraform root (HCL, modules followed) and, when
+`build/plan/<env>.json` exists (from `make plan`) or `--plan` names one, the scan of that plan too, with
+the plan's sha256 in the manifest; plan findings borrow file:line from the HCL. The bundle holds:
+index.html, report.pdf, findings.json, results.sarif, junit.xml (the scan's own formats), controls.csv,
+checkov.json (when --checkov), manifest.json and, when COMPLIANCE_SIGNING_KEY is set, manifest.sig.
+
+The bundle is written to a temporary sibling folder and swapped in, so a failed run never leaves a
+half-written bundle, and a previous bundle's files never linger as "extra" files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from compliance.evidence import checkov, html, manifest, pdf
+from compliance.evidence.controls import summarise, to_csv
+from compliance.evidence.report import CheckovReport, InputDigest, Report, RunInfo
+from compliance.evidence.sign import SIGNATURE_FILE, SIGNING_KEY_ENV, key_id, private_key, sign
+from compliance.formats import json_report, junit, sarif
+from compliance.frameworks import catalog
+from compliance.model import InputError
+from compliance.scan import ScanResult, scan
+from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
+
+PLAN_DIR = Path("build/plan")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("envs", nargs="+", type=Path, help="Terraform env roots (terraform/envs/<env>)")
+    parser.add_argument("--output-dir", type=Path, default=Path("reports/evidence"))
+    parser.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="ENV=PLAN_JSON",
+        help=f"plan of an env (default: {PLAN_DIR}/<env>.json when it exists)",
+    )
+    parser.add_argument("--no-plan", action="store_true", help="HCL only, even when a plan exists")
+    parser.add_argument("--waivers", type=Path, default=DEFAULT_WAIVERS)
+    parser.add_argument("--checkov", action="store_true", help="add checkov's results as a second opinion")
+    parser.add_argument(
+        "--fail-on-checkov", action="store_true", help="exit 1 when checkov reports a failed check"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    plans = _plans(args.envs, args.plan, args.no_plan)
+    key = _signing_key(os.environ)
+    if key is None:
+        print(f"evidence: {SIGNING_KEY_ENV} is not set: bundles are not signed", file=sys.stderr)
+    failed_checkov = False
+    for env_dir in args.envs:
+        report = write_env(env_dir, plans.get(env_dir.name), args.output_dir, args.waivers, key, args.checkov)
+        failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
+        print(f"evidence: {args.output_dir / env_dir.name} ({len(report.findings)} findings)")
+    return 1 if args.fail_on_checkov and failed_checkov else 0
+
+
+def _plans(envs: Sequence[Path], given: Sequence[str], no_plan: bool) -> dict[str, Path]:
+    """env name -> plan JSON: --plan ENV=FILE, else build/plan/<env>.json when it exists."""
+    if no_plan:
+        return {}
+    plans = {env.name: PLAN_DIR / f"{env.name}.json" for env in envs}
+    plans = {name: path for name, path in plans.items() if path.is_file()}
+    for item in given:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise InputError(f"--plan {item!r}: expected ENV=PLAN_JSON")
+        plans[name] = Path(path)
+    return plans
+
+
+def _signing_key(environ: Mapping[str, str]) -> Ed25519PrivateKey | None:
+    text = environ.get(SIGNING_KEY_ENV, "")
+    return private_key(text) if text.strip() else None
+
+
+def write_env(
+    env_dir: Path,
+    plan: Path | None,
+    output_dir: Path,
+    waivers: Path = DEFAULT_WAIVERS,
+    key: Ed25519PrivateKey | None = None,
+    with_checkov: bool = False,
+) -> Report:
+    """Scan one env and write its bundle to output_dir/<env>/; returns what the report shows."""
+    if not env_dir.is_dir():
+        raise InputError(f"{env_dir}: env root not found (expected a Terraform root directory)")
+    running = checkov.start(checkov.executable(), env_dir) if with_checkov else None
+    result = scan(paths=[env_dir], plans=[plan] if plan else [], waivers=waivers)
+    report = build_report(env_dir, result)
+    if running is not None:
+        report = Report(
+            report.run,
+            report.rules,
+            report.findings,
+            report.summary,
+            checkov.finish(running, result.rules, Path.cwd()),
+        )
+    write(report, result, output_dir / env_dir.name, key)
+    return report
+
+
+def build_report(env_dir: Path, result: ScanResult) -> Report:
+    terraform_version, providers = _terraform_versions(
+        env_dir, [Path(i.path) for i in result.inputs if i.kind == "plan"]
+    )
+    run_info = RunInfo(
+        env=env_dir.name,
+        generated_at=result.generated_at,
+        tool_version=result.version,
+        git_commit=_git(env_dir, "rev-parse", "HEAD"),
+        git_dirty=_dirty(env_dir),
+        inputs=tuple(InputDigest(i.kind, i.path, i.sha256) for i in result.inputs),
+        terraform_version=terraform_version,
+        providers=providers,
+    )
+    summary = summarise(catalog(), result.rules, result.findings)
+    return Report(run_info, result.rules, result.findings, summary)
+
+
+def write(report: Report, result: ScanResult, folder: Path, key: Ed25519PrivateKey | None) -> None:
+    """Write every document, then the manifest and its signature; swap the folder in at the end."""
+    staging = folder.with_name(f".{folder.name}.partial")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    documents: dict[str, bytes] = {
+        "index.html": html.render(report, detail=True).encode(),
+        "report.pdf": pdf.render_pdf(html.render(report, detail=False)),
+        "findings.json": json_report.render(result).encode(),
+        "results.sarif": sarif.render(result).encode(),
+        "junit.xml": junit.render(result).encode(),
+        "controls.csv": to_csv(report.summary).encode(),
+    }
+    if report.checkov is not None:
+        documents["checkov.json"] = checkov_json(report.checkov).encode()
+    for name, data in documents.items():
+        (staging / name).write_bytes(data)
+    extra: dict[str, Any] = {
+        "checkov_version": report.checkov.version if report.checkov else None,
+        "signature": (
+            {"algorithm": "ed25519", "file": SIGNATURE_FILE, "key_sha256": key_id(key.public_key())}
+            if key
+            else None
+        ),
+    }
+    data = manifest.build(report.run, staging, extra)
+    (staging / manifest.MANIFEST_FILE).write_bytes(data)
+    if key is not None:
+        (staging / SIGNATURE_FILE).write_bytes(sign(data, key))
+    _swap(staging, folder)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Replace a previous bundle; refuse to delete a folder that is not one."""
+    if folder.exists():
+        if any(folder.iterdir()) and not (folder / manifest.MANIFEST_FILE).is_file():
+            shutil.rmtree(staging)
+            raise InputError(f"{folder}: exists and is not an evidence bundle; refusing to replace it")
+        shutil.rmtree(folder)
+    staging.rename(folder)
+
+
+def checkov_json(report: CheckovReport) -> str:
+    """checkov's results as the bundle keeps them: labelled, mapped, stable order, no absolute paths."""
+    document = {
+        "tool": "checkov",
+        "note": "checkov's results on the same inputs, a second opinion: they fail nothing",
+        "version": report.version,
+        "command": list(report.command),
+        "error": report.error,
+        "summary": {k: report.count(k) for k in ("passed", "failed", "skipped")},
+        "results": [
+            {**asdict(r), "controls": {k: list(v) for k, v in r.controls.items()}} for r in report.results
+        ],
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _dirty(cwd: Path) -> bool | None:
+    """Whether tracked files differ from the commit (untracked files are not evidence inputs)."""
+    status = _git(cwd, "status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status)
+
+
+def _terraform_versions(env_dir: Path, plans: Sequence[Path]) -> tuple[str | None, dict[str, str]]:
+    """The Terraform version that made the plan (else the CLI's) and the env's locked provider versions
+    (`terraform version -json` reads them from the env's dependency lock file)."""
+    from compliance.loaders.plan import read_plan
+
+    cli: Mapping[str, Any] = {}
+    try:
+        done = subprocess.run(
+            ["terraform", f"-chdir={env_dir}", "version", "-json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode == 0:
+            cli = json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        cli = {}
+    planned = next((str(read_plan(p).get("terraform_version") or "") for p in plans), "")
+    version = planned or cli.get("terraform_version")
+    providers = cli.get("provider_selections") or {}
+    return (str(version) if version else None), {str(k): str(v) for k, v in sorted(providers.items())}
