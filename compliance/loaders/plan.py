@@ -24,7 +24,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.plan_config import Configuration, ModulePath, join, module_prefix, module_steps
+from compliance.loaders.plan_config import (
+    Configuration,
+    ModulePath,
+    as_list,
+    as_mapping,
+    join,
+    module_prefix,
+    module_steps,
+)
 from compliance.model import UNKNOWN, InputError, Origin, Resource, Source, Unknown
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -94,19 +102,21 @@ class _Plan:
     def __init__(self, document: Mapping[str, Any], file: str) -> None:
         self.document = document
         self.source = Source(file=file, line=0)
-        self.variables = _mapping(document.get("variables"))
-        self.config = Configuration(_mapping(document.get("configuration")), self.variables)
+        self.variables = as_mapping(document.get("variables"))
+        self.config = Configuration(as_mapping(document.get("configuration")), self.variables)
         self.providers = tuple(self._providers())
         self.regions = {p.address: p.region for p in self.providers}
 
     def resources(self) -> tuple[Resource, ...]:
         found: dict[str, Resource] = {}
-        prior = dict(_module_resources(_mapping(_mapping(self.document.get("prior_state")).get("values"))))
-        for change in _list(self.document.get("resource_changes")):
+        prior = dict(
+            _module_resources(as_mapping(as_mapping(self.document.get("prior_state")).get("values")))
+        )
+        for change in as_list(self.document.get("resource_changes")):
             if isinstance(change, dict) and not change.get("deposed") and "address" in change:
                 resource = self._from_change(change, prior.get(str(change["address"])))
                 found[resource.address] = resource
-        planned = _module_resources(_mapping(self.document.get("planned_values")))
+        planned = _module_resources(as_mapping(self.document.get("planned_values")))
         for address, item in planned:
             if address not in found:
                 found[address] = self._from_values(item, "")
@@ -116,7 +126,7 @@ class _Plan:
         return (*self.providers, *found.values(), *self._outputs(), *self._variables())
 
     def _from_change(self, change: Mapping[str, Any], prior: Mapping[str, Any] | None) -> Resource:
-        body = _mapping(change.get("change"))
+        body = as_mapping(change.get("change"))
         action = _action(body.get("actions"))
         if action in GONE:
             values, unknown, sensitive = body.get("before"), None, body.get("before_sensitive")
@@ -128,10 +138,12 @@ class _Plan:
             )
             if values is None and prior is not None and action == "no-op":
                 values, sensitive = prior.get("values"), prior.get("sensitive_values")
-        return self._resource(change, _mapping(values), unknown, sensitive, action)
+        return self._resource(change, as_mapping(values), unknown, sensitive, action)
 
     def _from_values(self, item: Mapping[str, Any], action: str) -> Resource:
-        return self._resource(item, _mapping(item.get("values")), None, item.get("sensitive_values"), action)
+        return self._resource(
+            item, as_mapping(item.get("values")), None, item.get("sensitive_values"), action
+        )
 
     def _resource(
         self, item: Mapping[str, Any], values: Mapping[str, Any], unknown: Any, sensitive: Any, action: str
@@ -154,7 +166,7 @@ class _Plan:
 
         merged = _merge(values, unknown, [], refs)
         if mode == "managed" and config:
-            merged = _provider_defaults(merged, unknown, _mapping(expressions), sensitive)
+            merged = _provider_defaults(merged, unknown, as_mapping(expressions), sensitive)
         provider = _provider_address(
             self._effective(str(config.get("provider_config_key") or _provider_local(item)))
         )
@@ -180,7 +192,7 @@ class _Plan:
         expressions (`module.app.module.logs:aws`) when an intermediate module uses no such provider;
         the module then uses its parent's configuration of the same name, up to the root.
         """
-        while ":" in key and "expressions" not in _mapping(self.config.providers.get(key)):
+        while ":" in key and "expressions" not in as_mapping(self.config.providers.get(key)):
             module, _, local = key.rpartition(":")
             steps, _ = module_steps(module if module.startswith("module.") else f"module.{module}")
             parent = module_prefix(steps[:-1])
@@ -195,7 +207,7 @@ class _Plan:
             steps, _ = module_steps(address)
             path: ModulePath = tuple(name for name, _key in steps)
             prefix = module_prefix(steps)
-            expressions = _mapping(config.get("expressions"))
+            expressions = as_mapping(config.get("expressions"))
             values = {k: self._provider_value(path, prefix, v) for k, v in expressions.items()}
             if config.get("alias"):
                 values["alias"] = str(config["alias"])
@@ -225,7 +237,7 @@ class _Plan:
             return expression["constant_value"]
         if "references" not in expression:
             return {k: self._provider_value(path, prefix, v) for k, v in expression.items()}
-        references = [r for r in _list(expression.get("references")) if isinstance(r, str)]
+        references = [r for r in as_list(expression.get("references")) if isinstance(r, str)]
         if len(references) == 1 and references[0].startswith("var."):
             return self._variable(path, references[0][4:])
         return Unknown(self.config.refs(path, prefix, references), "computed in configuration")
@@ -233,38 +245,38 @@ class _Plan:
     def _variable(self, path: ModulePath, name: str) -> Any:
         """The value of `var.name` in a module: the plan's root variables, or a module argument."""
         if not path:
-            value = _mapping(self.variables.get(name))
+            value = as_mapping(self.variables.get(name))
             return value.get("value", UNKNOWN)
         parent = self.config.modules.get(path[:-1])
         call = parent.calls.get(path[-1], {}) if parent else {}
-        expression = _mapping(_mapping(call.get("expressions")).get(name))
+        expression = as_mapping(as_mapping(call.get("expressions")).get(name))
         if not expression:
             child = self.config.modules.get(path)
-            declared = _mapping(child.variables.get(name)) if child else {}
+            declared = as_mapping(child.variables.get(name)) if child else {}
             return declared.get("default", UNKNOWN)
         return self._provider_value(path[:-1], module_prefix([(n, "") for n in path[:-1]]), expression)
 
     def _outputs(self) -> Iterator[Resource]:
-        planned = _mapping(_mapping(self.document.get("planned_values")).get("outputs"))
-        changes = _mapping(self.document.get("output_changes"))
+        planned = as_mapping(as_mapping(self.document.get("planned_values")).get("outputs"))
+        changes = as_mapping(self.document.get("output_changes"))
         configured = self.config.modules[()].outputs
         for name in sorted(set(planned) | set(configured)):
-            change = _mapping(changes.get(name))
+            change = as_mapping(changes.get(name))
             if change.get("actions") == ["delete"]:
                 continue
-            config = _mapping(configured.get(name))
-            value = _mapping(planned.get(name)).get("value")
+            config = as_mapping(configured.get(name))
+            value = as_mapping(planned.get(name)).get("value")
             if change.get("after_unknown") is True or (name not in planned and "value" not in change):
-                references = _mapping(config.get("expression")).get("references")
+                references = as_mapping(config.get("expression")).get("references")
                 value = Unknown(self.config.refs((), "", references), "known after apply")
-            sensitive = bool(_mapping(planned.get(name)).get("sensitive") or config.get("sensitive"))
+            sensitive = bool(as_mapping(planned.get(name)).get("sensitive") or config.get("sensitive"))
             yield self._named("terraform_output", "output", name, "", value, "value", sensitive)
 
     def _variables(self) -> Iterator[Resource]:
         for path, module in sorted(self.config.modules.items()):
             prefix = module_prefix([(n, "") for n in path])
             for name, declared in sorted(module.variables.items()):
-                declared = _mapping(declared)
+                declared = as_mapping(declared)
                 sensitive = bool(declared.get("sensitive"))
                 yield self._named(
                     "terraform_variable",
@@ -298,7 +310,7 @@ class _Plan:
 
 
 def _action(actions: Any) -> str:
-    steps = tuple(str(a) for a in _list(actions))
+    steps = tuple(str(a) for a in as_list(actions))
     return _ACTIONS.get(steps, "-".join(steps))
 
 
@@ -328,14 +340,14 @@ def _own_region(values: Mapping[str, Any]) -> str | None:
 
 def _module_resources(module: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """(address, resource) of a planned_values/prior_state module tree, child modules recursively."""
-    root = _mapping(module.get("root_module")) if "root_module" in module else module
+    root = as_mapping(module.get("root_module")) if "root_module" in module else module
     stack = [root]
     while stack:
         current = stack.pop()
-        for item in _list(current.get("resources")):
+        for item in as_list(current.get("resources")):
             if isinstance(item, dict) and "address" in item:
                 yield str(item["address"]), item
-        stack.extend(c for c in reversed(_list(current.get("child_modules"))) if isinstance(c, dict))
+        stack.extend(c for c in reversed(as_list(current.get("child_modules"))) if isinstance(c, dict))
 
 
 def _merge(value: Any, unknown: Any, at: list[str], refs: Refs) -> Any:
@@ -405,11 +417,3 @@ def _paths(sensitive: Any, prefix: str) -> Iterator[str]:
     elif isinstance(sensitive, list):
         for index, inner in enumerate(sensitive):
             yield from _paths(inner, f"{prefix}.{index}" if prefix else str(index))
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []

@@ -56,23 +56,23 @@ class Configuration:
 
     def __init__(self, configuration: Mapping[str, Any], root_variables: Mapping[str, Any]) -> None:
         self.modules: dict[ModulePath, ModuleConfig] = {}
-        self.providers: Mapping[str, Any] = _mapping(configuration.get("provider_config"))
+        self.providers: Mapping[str, Any] = as_mapping(configuration.get("provider_config"))
         self.root_variables = root_variables
         self._refs: dict[tuple[ModulePath, str, str], tuple[str, ...]] = {}
-        self._index((), _mapping(configuration.get("root_module")))
+        self._index((), as_mapping(configuration.get("root_module")))
 
     def _index(self, path: ModulePath, module: Mapping[str, Any]) -> None:
         config = ModuleConfig(
             resources={
-                str(r.get("address")): r for r in _list(module.get("resources")) if isinstance(r, dict)
+                str(r.get("address")): r for r in as_list(module.get("resources")) if isinstance(r, dict)
             },
-            calls={str(k): _mapping(v) for k, v in _mapping(module.get("module_calls")).items()},
-            outputs=_mapping(module.get("outputs")),
-            variables=_mapping(module.get("variables")),
+            calls={str(k): as_mapping(v) for k, v in as_mapping(module.get("module_calls")).items()},
+            outputs=as_mapping(module.get("outputs")),
+            variables=as_mapping(module.get("variables")),
         )
         self.modules[path] = config
         for name, call in config.calls.items():
-            self._index((*path, name), _mapping(call.get("module")))
+            self._index((*path, name), as_mapping(call.get("module")))
 
     def resource(self, path: ModulePath, address: str) -> Mapping[str, Any]:
         """The configuration block of a resource (address without module path and instance key)."""
@@ -82,7 +82,7 @@ class Configuration:
     def refs(self, path: ModulePath, prefix: str, references: Any) -> tuple[str, ...]:
         """Absolute resource addresses behind an expression's references, most specific first."""
         found: dict[str, None] = {}
-        for reference in _list(references):
+        for reference in as_list(references):
             if isinstance(reference, str):
                 for address in self._ref(path, prefix, reference):
                     found[address] = None
@@ -117,7 +117,7 @@ class Configuration:
             return
         parent = self.modules.get(path[:-1])
         call = parent.calls.get(path[-1], {}) if parent else {}
-        expression = _mapping(_mapping(call.get("expressions")).get(name))
+        expression = as_mapping(as_mapping(call.get("expressions")).get(name))
         steps, _ = module_steps(prefix + ".")
         parent_prefix = module_prefix(steps[:-1])
         yield from self.refs(path[:-1], parent_prefix, expression.get("references"))
@@ -134,7 +134,7 @@ class Configuration:
         child = self.modules.get(child_path)
         if not output or child is None:
             return
-        expression = _mapping(_mapping(child.outputs.get(output)).get("expression"))
+        expression = as_mapping(as_mapping(child.outputs.get(output)).get("expression"))
         yield from self.refs(child_path, join(prefix, f"module.{name}{key}"), expression.get("references"))
 
     def expression_refs(
@@ -171,7 +171,7 @@ def _all_references(expression: Any) -> Iterator[str]:
             yield from _all_references(item)
     elif isinstance(expression, dict):
         if _is_leaf(expression):
-            yield from (r for r in _list(expression.get("references")) if isinstance(r, str))
+            yield from (r for r in as_list(expression.get("references")) if isinstance(r, str))
         else:
             for item in expression.values():
                 yield from _all_references(item)
@@ -187,9 +187,11 @@ def _most_specific(found: Mapping[str, None]) -> tuple[str, ...]:
     return tuple(a for a in addresses if not any(o != a and o.startswith(a + "[") for o in addresses))
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """A JSON object, or {} for anything else: plans may be malformed at any key."""
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A JSON array, or [] for anything else."""
     return value if isinstance(value, list) else []
