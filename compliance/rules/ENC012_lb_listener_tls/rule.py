@@ -28,7 +28,8 @@ def _balancer_type(listener: Resource, model: Model) -> Any:
     for ref in arn.refs if isinstance(arn, Unknown) else ():
         for balancer in model.resolve(ref):
             if balancer.type in ("aws_lb", "aws_alb"):
-                return balancer.values.get("load_balancer_type") or "application"
+                kind = balancer.values.get("load_balancer_type")
+                return "application" if kind is None else kind
     return None
 
 

@@ -24,6 +24,12 @@ from compliance.rules.ENC018_database_cmk.rule import RULE as ENC018
 from compliance.rules.ENC019_ebs_volume_encrypted.rule import RULE as ENC019
 from compliance.rules.ENC020_instance_block_devices_encrypted.rule import RULE as ENC020
 from compliance.rules.ENC021_launch_template_ebs_encrypted.rule import RULE as ENC021
+from compliance.rules.ENC022_sqs_encrypted.rule import RULE as ENC022
+from compliance.rules.ENC023_sns_encrypted.rule import RULE as ENC023
+from compliance.rules.ENC024_dynamodb_cmk.rule import RULE as ENC024
+from compliance.rules.ENC025_kinesis_stream_encrypted.rule import RULE as ENC025
+from compliance.rules.ENC026_backup_vault_cmk.rule import RULE as ENC026
+from compliance.rules.ENC027_kms_key_rotation.rule import RULE as ENC027
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -48,5 +54,11 @@ RULES: tuple[Rule, ...] = (
     ENC019,
     ENC020,
     ENC021,
+    ENC022,
+    ENC023,
+    ENC024,
+    ENC025,
+    ENC026,
+    ENC027,
     ENC050,
 )
