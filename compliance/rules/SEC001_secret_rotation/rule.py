@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from compliance.attachments import companions
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import get, is_set
+from compliance.values import get
 
 # A secret that cannot rotate (a third party's API key) says so, with a reason or ticket, in this tag.
 EXEMPTION_TAG = "RotationExemption"
@@ -21,12 +21,14 @@ def _exemption(resource: Resource) -> str | None:
 
 
 def _schedule(rotation: Resource) -> Status:
-    days = get(rotation.values, "rotation_rules.automatically_after_days")
-    cron = get(rotation.values, "rotation_rules.schedule_expression")
-    statuses = (is_set(days), is_set(cron))
-    if Status.PASS in statuses:
+    """Whether rotation_rules sets a period or a schedule (a computed number is unknown, not set)."""
+    values = (
+        get(rotation.values, "rotation_rules.automatically_after_days"),
+        get(rotation.values, "rotation_rules.schedule_expression"),
+    )
+    if any(v not in (None, "", 0) and not isinstance(v, Unknown) for v in values):
         return Status.PASS
-    return Status.UNKNOWN if Status.UNKNOWN in statuses else Status.FAIL
+    return Status.UNKNOWN if any(isinstance(v, Unknown) for v in values) else Status.FAIL
 
 
 def check(resource: Resource, model: Model) -> Result:
