@@ -377,7 +377,7 @@ def _has_unknown(items: Iterable[object]) -> bool:
     return any(isinstance(item, Unknown) for item in items)
 
 
-SERVICE_WIDE = re.compile(r"^(\*|[a-z0-9-]+:\*+)$", re.IGNORECASE)
+SERVICE_WIDE = re.compile(r"^(\*|[a-z0-9*-]+:\*+)$", re.IGNORECASE)
 
 
 def is_service_wide(action: str) -> bool:
