@@ -412,3 +412,25 @@ def refers_to(value: Unknown, model: Model, *types: str) -> bool:
     as opposed to a value computed from something else."""
     found = [r for ref in value.refs for r in model.resolve(ref)]
     return bool(found) and all(r.type in types for r in found)
+
+
+Policies = Sequence[tuple[str, Document]]
+
+
+def unreadable(policies: Policies) -> list[str]:
+    """What could not be read: incomplete documents and statements whose Effect is unknown."""
+    doubts = [
+        f"{label}: {d.problem or 'part of the policy is unknown'}" for label, d in policies if not d.complete
+    ]
+    doubts.extend(
+        f"{label} {s.label}: Effect is unknown"
+        for label, d in policies
+        for s in d.statements
+        if s.effect_unknown
+    )
+    return doubts
+
+
+def allows(policies: Policies) -> Iterator[tuple[str, Statement]]:
+    """(where, statement) for each Allow statement, `where` naming the policy and the statement."""
+    return ((f"{label} {s.label}", s) for label, d in policies for s in allow_statements(d))

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import IDENTITY_POLICY_TYPES, identity_policies, is_service_wide, verdict
+from compliance.policy import (
+    IDENTITY_POLICY_TYPES,
+    allows,
+    identity_policies,
+    is_service_wide,
+    unreadable,
+    verdict,
+)
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -11,27 +18,18 @@ def check(resource: Resource, model: Model) -> Result | None:
     if not policies:
         return None
     problems: list[str] = []
-    doubts: list[str] = []
+    doubts = unreadable(policies)
     partial: list[str] = []
-    for label, document in policies:
-        if not document.complete:
-            doubts.append(f"{label}: {document.problem or 'part of the policy is unknown'}")
-        for statement in document.statements:
-            where = f"{label} {statement.label}"
-            if statement.effect_unknown:
-                doubts.append(f"{where}: Effect is unknown")
-                continue
-            if not statement.allows:
-                continue
-            if statement.not_actions:
-                problems.append(f"{where}: Allow with NotAction grants every other action")
-            for action in statement.actions:
-                if isinstance(action, Unknown):
-                    doubts.append(f"{where}: an Action is unknown before apply")
-                elif is_service_wide(action):
-                    problems.append(f"{where}: Action {action!r} grants every action of the service")
-                elif "*" in action or "?" in action:
-                    partial.append(action)
+    for where, statement in allows(policies):
+        if statement.not_actions:
+            problems.append(f"{where}: Allow with NotAction grants every other action")
+        for action in statement.actions:
+            if isinstance(action, Unknown):
+                doubts.append(f"{where}: an Action is unknown before apply")
+            elif is_service_wide(action):
+                problems.append(f"{where}: Action {action!r} grants every action of the service")
+            elif "*" in action or "?" in action:
+                partial.append(action)
     note = f" (partial wildcards {', '.join(sorted(set(partial)))} accepted)" if partial else ""
     return verdict(problems, doubts, f"every Allow names its actions{note}")
 

@@ -7,8 +7,9 @@ from compliance.policy import (
     IDENTITY_POLICY_TYPES,
     Statement,
     action_covers,
-    allow_statements,
+    allows,
     identity_policies,
+    unreadable,
     verdict,
 )
 
@@ -78,23 +79,19 @@ def check(resource: Resource, model: Model) -> Result | None:
     if not policies:
         return None
     problems: list[str] = []
-    doubts: list[str] = []
-    for label, document in policies:
-        if not document.complete:
-            doubts.append(f"{label}: {document.problem or 'part of the policy is unknown'}")
-        for statement in allow_statements(document):
-            where = f"{label} {statement.label}"
-            if any(isinstance(r, Unknown) and not r.refs for r in statement.resources):
-                doubts.append(f"{where}: a Resource is unknown before apply")
-            if not _everywhere(statement):
-                continue
-            if statement.not_actions:
-                problems.append(f"{where}: NotAction on Resource '*'")
-            for action in statement.actions:
-                if isinstance(action, Unknown):
-                    doubts.append(f"{where}: an Action on Resource '*' is unknown before apply")
-                elif not unscopable(action):
-                    problems.append(f"{where}: {action!r} on Resource '*' can be scoped to named resources")
+    doubts = unreadable(policies)
+    for where, statement in allows(policies):
+        if any(isinstance(r, Unknown) and not r.refs for r in statement.resources):
+            doubts.append(f"{where}: a Resource is unknown before apply")
+        if not _everywhere(statement):
+            continue
+        if statement.not_actions:
+            problems.append(f"{where}: NotAction on Resource '*'")
+        for action in statement.actions:
+            if isinstance(action, Unknown):
+                doubts.append(f"{where}: an Action on Resource '*' is unknown before apply")
+            elif not unscopable(action):
+                problems.append(f"{where}: {action!r} on Resource '*' can be scoped to named resources")
     return verdict(problems, doubts, "Resource '*' is used only for actions without resource-level scope")
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 from compliance.policy import (
     IDENTITY_POLICY_TYPES,
-    allow_statements,
+    allows,
     grants,
     identity_policies,
     refers_to,
+    unreadable,
     verdict,
 )
 
@@ -18,31 +19,27 @@ def check(resource: Resource, model: Model) -> Result | None:
     if not policies:
         return None
     problems: list[str] = []
-    doubts: list[str] = []
+    doubts = unreadable(policies)
     unconditioned: list[str] = []
     granted = False
-    for label, document in policies:
-        if not document.complete:
-            doubts.append(f"{label}: {document.problem or 'part of the policy is unknown'}")
-        for statement in allow_statements(document):
-            where = f"{label} {statement.label}"
-            passes = grants(statement, "iam:PassRole")
-            if passes is None:
-                doubts.append(f"{where}: an Action is unknown, it may grant iam:PassRole")
-                continue
-            if not passes:
-                continue
-            granted = True
-            if statement.not_resources:
-                problems.append(f"{where}: iam:PassRole with NotResource reaches every other role")
-            for target in statement.resources:
-                if isinstance(target, Unknown):
-                    if not refers_to(target, model, "aws_iam_role"):
-                        doubts.append(f"{where}: an iam:PassRole Resource is unknown before apply")
-                elif "*" in target or "?" in target:
-                    problems.append(f"{where}: iam:PassRole on {target!r} (wildcard)")
-            if not any(c.key.lower() == "iam:passedtoservice" for c in statement.conditions):
-                unconditioned.append(statement.label)
+    for where, statement in allows(policies):
+        passes = grants(statement, "iam:PassRole")
+        if passes is None:
+            doubts.append(f"{where}: an Action is unknown, it may grant iam:PassRole")
+            continue
+        if not passes:
+            continue
+        granted = True
+        if statement.not_resources:
+            problems.append(f"{where}: iam:PassRole with NotResource reaches every other role")
+        for target in statement.resources:
+            if isinstance(target, Unknown):
+                if not refers_to(target, model, "aws_iam_role"):
+                    doubts.append(f"{where}: an iam:PassRole Resource is unknown before apply")
+            elif "*" in target or "?" in target:
+                problems.append(f"{where}: iam:PassRole on {target!r} (wildcard)")
+        if not any(c.key.lower() == "iam:passedtoservice" for c in statement.conditions):
+            unconditioned.append(statement.label)
     if not granted and not problems and not doubts:
         return None
     note = f" (no iam:PassedToService condition in {', '.join(unconditioned)})" if unconditioned else ""
