@@ -752,6 +752,16 @@ def test_hash_functions(tmp_path: Path) -> None:
     assert value(tmp_path, 'filemd5("blob.txt")') == "0cc175b9c0f1b6a831c399e269772661"
 
 
+def test_hidden_and_backup_files_are_ignored(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "main.tf": 'resource "t_x" "a" {}\n',
+        ".hidden.tf": "broken {",
+        "main.tf~": "broken {",
+        "#main.tf#": "broken {",
+    }
+    assert set(load(tmp_path, files)) == {"t_x.a", "provider.t"}
+
+
 def test_single_file_path(tmp_path: Path) -> None:
     write(tmp_path, {"a.tf": 'resource "t_x" "a" {}\n', "b.tf": 'resource "t_x" "b" {}\n'})
     assert [r.address for r in load_hcl([tmp_path / "a.tf"])] == ["t_x.a", "provider.t"]

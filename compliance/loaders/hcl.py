@@ -3,8 +3,12 @@
 Conventions, beyond the plan-JSON shape described in compliance.model:
 
 * One Resource per resource instance, data source instance, provider configuration (explicit, or
-  implied when resources use a provider without a block) and call of a module whose source cannot
-  be followed (registry, git...: mode/type "module", values {"source": ...}).
+  implied when resources use a provider without a block), call of a module whose source cannot be
+  followed (registry, git...: mode/type "module", values {"source": ...}), declared variable
+  (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}) and root output
+  (``output.NAME``, type terraform_output, values {"value", "sensitive"}), as the plan loader gives them.
+* Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
+  replaced by "(sensitive)" (null and unknown values stay), so no report can print them.
 * What cannot be known statically is an `Unknown`: a reference to a resource or data source carries
   its absolute address (``module.vpc.aws_subnet.private[0]``, or without the key for all instances);
   a variable without a value, an unsupported function or an expression Terraform would reject carry
@@ -23,16 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.hcl_modules import (
-    Context,
-    Loader,
-    ModuleInstance,
-    ProviderConfig,
-    _reference_names,
-    config_files,
-    evaluate_body,
-    load_config,
-)
+from compliance.loaders.hcl_bodies import evaluate_body, reference_names
+from compliance.loaders.hcl_config import config_files, load_config
+from compliance.loaders.hcl_modules import Context, Loader, ModuleInstance, ProviderConfig
 from compliance.loaders.hcl_parse import Block, display, parse_file
 from compliance.loaders.hcl_values import redact
 from compliance.model import InputError, Origin, Resource, Source, Unknown
@@ -241,7 +238,7 @@ def _named(
 
 def _provider_key(block: Block, kind: str) -> tuple[str, str | None]:
     attr = block.attrs.get("provider")
-    names = _reference_names(attr.expr) if attr is not None else None
+    names = reference_names(attr.expr) if attr is not None else None
     if names:
         return names[0], names[1] if len(names) > 1 else None
     return kind.split("_", 1)[0], None

@@ -8,17 +8,21 @@ expressions and dynamic-block iterators live in `env`. Anything Terraform would 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import math
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from compliance.loaders import hcl_functions
-from compliance.loaders.hcl_parse import MAX_FILE_BYTES, JsonExpr, parse_template
+from compliance.loaders.hcl_files import FILE_FUNCTIONS
+from compliance.loaders.hcl_parse import JsonExpr, parse_template, trees
+from compliance.loaders.hcl_templates import (
+    compile_template,
+    heredoc_body,
+    json_with_unknowns,
+    template_piece,
+    unescape,
+)
 from compliance.loaders.hcl_values import (
     EvalError,
     encode_json,
@@ -39,8 +43,6 @@ Env = Mapping[str, Any]
 _TRAVERSALS = frozenset(
     {"index_expr_term", "get_attr_expr_term", "attr_splat_expr_term", "full_splat_expr_term"}
 )
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
 class Context(Protocol):
@@ -79,7 +81,7 @@ class Evaluator:
     # --- literals and collections -------------------------------------------------------------------
 
     def _term(self, node: Any, ctx: Context, env: Env) -> Any:
-        return self.evaluate(_trees(node)[0], ctx, env)
+        return self.evaluate(trees(node)[0], ctx, env)
 
     def _int(self, node: Any, ctx: Context, env: Env) -> Any:
         return int(node.children[0])
@@ -91,13 +93,13 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _tuple(self, node: Any, ctx: Context, env: Env) -> Any:
-        return [self.evaluate(item, ctx, env) for item in _trees(node)]
+        return [self.evaluate(item, ctx, env) for item in trees(node)]
 
     def _object(self, node: Any, ctx: Context, env: Env) -> Any:
         result: dict[str, Any] = {}
         unknown_keys: list[Any] = []
-        for elem in _trees(node):
-            key_node, value_node = _trees(elem)
+        for elem in trees(node):
+            key_node, value_node = trees(elem)
             key = self._key(key_node, ctx, env)
             value = self.evaluate(value_node, ctx, env)
             if isinstance(key, Unknown):
@@ -126,15 +128,15 @@ class Evaluator:
     def _traversal(self, node: Any, ctx: Context, env: Env) -> Any:
         raw: list[tuple[str, Any]] = []
         while getattr(node, "data", None) in _TRAVERSALS:
-            base, op = _trees(node)
+            base, op = trees(node)
             raw[:0] = _raw_steps(node.data, op)
             node = base
-            inner = _trees(node)
+            inner = trees(node)
             if node.data == "expr_term" and len(inner) == 1 and inner[0].data in _TRAVERSALS:
                 node = inner[0]
         steps = [(kind, self.evaluate(arg, ctx, env) if kind == "index_expr" else arg) for kind, arg in raw]
         steps = [("index", arg) if kind == "index_expr" else (kind, arg) for kind, arg in steps]
-        inner = _trees(node)
+        inner = trees(node)
         if node.data == "expr_term" and len(inner) == 1 and inner[0].data == "identifier":
             return self._reference(str(inner[0].children[0]), steps, ctx, env)
         return apply_steps(self.evaluate(node, ctx, env), steps)
@@ -148,7 +150,7 @@ class Evaluator:
     # --- operators ----------------------------------------------------------------------------------
 
     def _conditional(self, node: Any, ctx: Context, env: Env) -> Any:
-        condition, then, otherwise = _trees(node)
+        condition, then, otherwise = trees(node)
         test = self.evaluate(condition, ctx, env)
         if isinstance(test, Unknown):
             left = self.evaluate(then, ctx, env)
@@ -170,8 +172,8 @@ class Evaluator:
         return normal(-number(value))
 
     def _binary(self, node: Any, ctx: Context, env: Env) -> Any:
-        left_node, term = _trees(node)[:2]
-        operator_node, right_node = _trees(term)
+        left_node, term = trees(node)[:2]
+        operator_node, right_node = trees(term)
         operator = str(operator_node.children[0]).strip()
         left = self.evaluate(left_node, ctx, env)
         right = self.evaluate(right_node, ctx, env)
@@ -182,16 +184,16 @@ class Evaluator:
     def _string(self, node: Any, ctx: Context, env: Env) -> Any:
         entry = self._templates.get(id(node))
         if entry is None:
-            entry = (node, _compile_template(node))
+            entry = (node, compile_template(node))
             self._templates[id(node)] = entry
         return self._render(entry[1], ctx, env)
 
     def _template_string(self, node: Any, ctx: Context, env: Env) -> Any:
         text = str(node.children[0])
-        return _unescape(text[2:-2])
+        return unescape(text[2:-2])
 
     def _heredoc(self, node: Any, ctx: Context, env: Env) -> Any:
-        text = _heredoc_body(str(node.children[0]), node.data == "heredoc_template_trim")
+        text = heredoc_body(str(node.children[0]), node.data == "heredoc_template_trim")
         return self.template(text, ctx, env)
 
     def template(self, text: str, ctx: Context, env: Env) -> Any:
@@ -212,7 +214,7 @@ class Evaluator:
         unknowns = [p for p in pieces if isinstance(p, Unknown)]
         if not unknowns:
             return "".join(pieces)
-        return _json_with_unknowns(pieces) or merge_unknown(unknowns)
+        return json_with_unknowns(pieces) or merge_unknown(unknowns)
 
     def _render_into(self, items: list[Any], ctx: Context, env: Env, out: list[Any]) -> None:
         for item in items:
@@ -220,7 +222,7 @@ class Evaluator:
                 out.append(item)
             elif item[0] == "interp":
                 value = self.evaluate(item[1], ctx, env)
-                out.append(merge_unknown([value]) if has_unknown(value) else _template_piece(value))
+                out.append(merge_unknown([value]) if has_unknown(value) else template_piece(value))
             elif item[0] == "if":
                 test = self.evaluate(item[1], ctx, env)
                 if isinstance(test, Unknown):
@@ -242,10 +244,10 @@ class Evaluator:
     # --- for expressions ----------------------------------------------------------------------------
 
     def _for(self, node: Any, ctx: Context, env: Env) -> Any:
-        parts = _trees(node)
+        parts = trees(node)
         intro = parts[0]
-        names = [str(c.children[0]) for c in _trees(intro) if c.data == "identifier"]
-        collection_node = _trees(intro)[-1]
+        names = [str(c.children[0]) for c in trees(intro) if c.data == "identifier"]
+        collection_node = trees(intro)[-1]
         condition = parts[-1] if parts[-1].data == "for_cond" else None
         bodies = [p for p in parts[1:] if p is not condition]
         grouping = any(getattr(c, "type", "") == "ELLIPSIS" for c in node.children)
@@ -262,7 +264,7 @@ class Evaluator:
             if key_name:
                 scope[key_name] = key
             if condition is not None:
-                keep = self.evaluate(_trees(condition)[0], ctx, scope)
+                keep = self.evaluate(trees(condition)[0], ctx, scope)
                 if isinstance(keep, Unknown):
                     unknowns.append(keep)
                     continue
@@ -288,13 +290,13 @@ class Evaluator:
     # --- functions ----------------------------------------------------------------------------------
 
     def _call(self, node: Any, ctx: Context, env: Env) -> Any:
-        parts = _trees(node)
+        parts = trees(node)
         names = [str(p.children[0]) for p in parts if p.data == "identifier"]
         if len(names) > 1:
             return Unknown(reason=f"provider function {'::'.join(names)} is not evaluated")
         name = names[0]
         arguments = next((p for p in parts if p.data == "arguments"), None)
-        arg_nodes = _trees(arguments) if arguments is not None else []
+        arg_nodes = trees(arguments) if arguments is not None else []
         expand = arguments is not None and any(
             getattr(c, "type", "") == "ELLIPSIS" for c in arguments.children
         )
@@ -311,10 +313,10 @@ class Evaluator:
         return self.call(name, args, ctx)
 
     def call(self, name: str, args: list[Any], ctx: Context) -> Any:
-        if name in _FILE_FUNCTIONS:
+        if name in FILE_FUNCTIONS:
             if any(has_unknown(a) for a in args[:1]):
                 return merge_unknown(args[:1])
-            return _FILE_FUNCTIONS[name](self, args, ctx)
+            return FILE_FUNCTIONS[name](self, args, ctx)
         if name in ("sensitive",):
             self.sensitive = True
             return args[0] if args else None
@@ -348,13 +350,13 @@ class Evaluator:
 
 def _raw_steps(kind: str, op: Any) -> list[tuple[str, Any]]:
     if kind == "get_attr_expr_term":
-        return [("attr", str(_trees(op)[0].children[0]))]
+        return [("attr", str(trees(op)[0].children[0]))]
     if kind == "index_expr_term":
         return [_index_step(op)]
     steps: list[tuple[str, Any]] = [("splat", None)]
-    for child in _trees(op):
+    for child in trees(op):
         if child.data == "get_attr":
-            steps.append(("attr", str(_trees(child)[0].children[0])))
+            steps.append(("attr", str(trees(child)[0].children[0])))
         else:
             steps.append(_index_step(child))
     return steps
@@ -363,7 +365,7 @@ def _raw_steps(kind: str, op: Any) -> list[tuple[str, Any]]:
 def _index_step(op: Any) -> tuple[str, Any]:
     if op.data == "short_index":
         return ("index", int(str(op.children[-1])))
-    return ("index_expr", _trees(op)[0])
+    return ("index_expr", trees(op)[0])
 
 
 def apply_steps(value: Any, steps: list[Step]) -> Any:
@@ -468,221 +470,6 @@ def _logic(operator: str, left: Any, right: Any) -> Any:
         return merge_unknown([left, right])
     return not decisive
 
-
-# --- templates -----------------------------------------------------------------------------------------
-
-
-def _compile_template(node: Any) -> list[Any]:
-    """Turn a string's flat parts into literal strings and nested ("interp"|"if"|"for", ...) items."""
-    root: list[Any] = []
-    stack: list[tuple[list[Any], Any]] = [(root, None)]
-    strip_next = False
-    for part in node.children:
-        if getattr(part, "data", None) != "string_part":
-            continue
-        inner = part.children[0]
-        out = stack[-1][0]
-        kind = getattr(inner, "data", None)
-        if kind is None:
-            text = str(inner)
-            text = (
-                text[1:] if inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE") else _unescape(text)
-            )
-            if strip_next:
-                text = text.lstrip()
-            strip_next = False
-            out.append(text)
-            continue
-        if kind == "interpolation":
-            strip_next = False
-            out.append(("interp", _trees(inner)[0]))
-            continue
-        markers = [c for c in inner.children if getattr(c, "type", "") == "STRIP_MARKER"]
-        if markers and inner.children[1] is markers[0] and out and isinstance(out[-1], str):
-            out[-1] = out[-1].rstrip()
-        strip_next = bool(markers) and inner.children[-2] is markers[-1]
-        if kind == "template_if_start":
-            item: list[Any] = ["if", _trees(inner)[0], [], []]
-            out.append(item)
-            stack.append((item[2], item))
-        elif kind == "template_else":
-            _, item = stack.pop()
-            stack.append((item[3], item))
-        elif kind == "template_for_start":
-            names = [str(c.children[0]) for c in _trees(inner) if c.data == "identifier"]
-            key_name, value_name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-            item = ["for", key_name, value_name, _trees(inner)[-1], []]
-            out.append(item)
-            stack.append((item[4], item))
-        elif len(stack) > 1:  # endif / endfor
-            stack.pop()
-        else:
-            raise EvalError("unbalanced template directive")
-    if len(stack) != 1:
-        raise EvalError("unterminated template directive")
-    return _freeze(root)
-
-
-def _freeze(items: list[Any]) -> list[Any]:
-    frozen: list[Any] = []
-    for item in items:
-        if isinstance(item, list) and item[0] == "if":
-            frozen.append(("if", item[1], _freeze(item[2]), _freeze(item[3])))
-        elif isinstance(item, list):
-            frozen.append(("for", item[1], item[2], item[3], _freeze(item[4])))
-        else:
-            frozen.append(item)
-    return frozen
-
-
-def _template_piece(value: Any) -> str:
-    if isinstance(value, dict | list):
-        raise EvalError("cannot interpolate a collection into a string")
-    return to_string(value)
-
-
-_MARK = "\u0000UNKNOWN{}\u0000"
-_MARKS = re.compile("\u0000UNKNOWN(\\d+)\u0000")
-
-
-def _json_with_unknowns(pieces: list[Any]) -> Any:
-    """A JSON document with unknown values inside its strings, decoded with Unknown leaves.
-
-    Keeps the structure of heredoc policies visible to rules while the unknown parts stay Unknown.
-    """
-    text = "".join(p if isinstance(p, str) else _MARK.format(i) for i, p in enumerate(pieces))
-    if text.lstrip()[:1] not in ("{", "["):
-        return None
-    try:
-        decoded = json.loads(text.replace("\u0000", "\\u0000"))
-    except ValueError:
-        return None
-
-    def restore(value: Any) -> Any:
-        if isinstance(value, str) and "\u0000" in value:
-            return merge_unknown([pieces[int(i)] for i in _MARKS.findall(value)])
-        if isinstance(value, list):
-            return [restore(v) for v in value]
-        if isinstance(value, dict):
-            if any("\u0000" in k for k in value):
-                raise EvalError("unknown object key")
-            return {k: restore(v) for k, v in value.items()}
-        return value
-
-    try:
-        return restore(decoded)
-    except EvalError:
-        return None
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _SIMPLE_ESCAPES.get(code, "\\" + code)
-
-    return _ESCAPE.sub(replace, text)
-
-
-def _heredoc_body(token: str, trim: bool) -> str:
-    lines = token.split("\n")
-    body = [line.removesuffix("\r") for line in lines[1:-2]]
-    if trim:
-        indents = [len(line) - len(line.lstrip(" \t")) for line in body if line.strip()]
-        cut = min(indents, default=0)
-        body = [line[cut:] for line in body]
-    return "\n".join(body) + "\n" if body else ""
-
-
-def _trees(node: Any) -> list[Any]:
-    return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
-
-
-# --- file functions ------------------------------------------------------------------------------------
-
-
-def _read(ctx: Context, name: Any) -> Path:
-    """A file named relative to the root module directory, as Terraform resolves it."""
-    if not isinstance(name, str):
-        raise EvalError("a file path must be a string")
-    path = ctx.root_dir / name
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise EvalError(f"file {name} is over the size limit")
-    except OSError:
-        raise EvalError(f"file {name} does not exist") from None
-    return path
-
-
-def _file(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
-    try:
-        return _read(ctx, args[0]).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise EvalError(f"file {args[0]} cannot be read as UTF-8 text") from None
-
-
-def _filebase64(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
-    try:
-        return base64.b64encode(_read(ctx, args[0]).read_bytes()).decode()
-    except OSError:
-        raise EvalError(f"file {args[0]} cannot be read") from None
-
-
-def _fileexists(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
-    try:
-        return _read(ctx, args[0]).is_file()
-    except EvalError:
-        return False
-
-
-def _templatefile(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
-    text = _file(evaluator, args, ctx)
-    variables = args[1] if len(args) > 1 else {}
-    if isinstance(variables, Unknown):
-        return variables
-    if not isinstance(variables, dict):
-        raise EvalError("templatefile(): the variables must be an object")
-    return evaluator.template(text, _Isolated(ctx), variables)
-
-
-class _Isolated:
-    """A template file sees only its variables (and functions), not the module's references."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-
-    @property
-    def root_dir(self) -> Path:
-        return self._ctx.root_dir
-
-    def resolve(self, root: str, steps: list[Step]) -> tuple[Any, int]:
-        raise EvalError(f"templatefile(): unknown variable {root!r}")
-
-
-def _file_digest(name: str) -> Callable[[Evaluator, list[Any], Context], Any]:
-    def digest(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
-        try:
-            data = _read(ctx, args[0]).read_bytes()
-        except OSError:
-            raise EvalError(f"file {args[0]} cannot be read") from None
-        hashed = hashlib.new(name.removeprefix("filebase64").removeprefix("file"), data)
-        return base64.b64encode(hashed.digest()).decode() if "base64" in name else hashed.hexdigest()
-
-    return digest
-
-
-_FILE_FUNCTIONS: dict[str, Callable[[Evaluator, list[Any], Context], Any]] = {
-    **{n: _file_digest(n) for n in ("filemd5", "filesha1", "filesha256", "filesha512")},
-    **{n: _file_digest(n) for n in ("filebase64sha256", "filebase64sha512")},
-    "file": _file,
-    "filebase64": _filebase64,
-    "fileexists": _fileexists,
-    "templatefile": _templatefile,
-}
 
 _DISPATCH: dict[str, Callable[[Evaluator, Any, Context, Env], Any]] = {
     "expr_term": Evaluator._term,

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.hcl_eval import Env, Evaluator, Step
-from compliance.loaders.hcl_parse import Attr, Block, JsonExpr, display, literal_string, parse_file
+from compliance.loaders.hcl_bodies import evaluate_body, object_references
+from compliance.loaders.hcl_config import ModuleConfig, config_files, load_config
+from compliance.loaders.hcl_eval import Evaluator, Step
+from compliance.loaders.hcl_parse import Block, JsonExpr, display
 from compliance.loaders.hcl_types import convert, parse_type
 from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, number, redact, to_string
 from compliance.model import InputError, Source, Unknown
@@ -23,117 +25,6 @@ MAX_MODULE_DEPTH = 16
 """Module calls nested deeper than this are refused (Terraform has no limit; real trees stay under 5)."""
 MAX_INSTANCES = 10_000
 """A count or for_each expanding to more instances than this is refused as bad input."""
-
-
-@dataclass
-class ModuleConfig:
-    """The blocks of one module directory (or of a single root file)."""
-
-    dir: Path
-    variables: dict[str, Block] = field(default_factory=dict)
-    locals: dict[str, Attr] = field(default_factory=dict)
-    outputs: dict[str, Block] = field(default_factory=dict)
-    resources: list[Block] = field(default_factory=list)
-    declared: dict[tuple[str, str, str], Block] = field(default_factory=dict)
-    modules: dict[str, Block] = field(default_factory=dict)
-    providers: list[Block] = field(default_factory=list)
-
-
-def config_files(directory: Path) -> list[Path]:
-    """The .tf and .tf.json files of a directory, in lexical order (symlink loops are bad input)."""
-    files: list[Path] = []
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as error:
-        raise InputError(f"{display(directory)}: cannot read directory: {error.strerror or error}") from None
-    for entry in entries:
-        if not entry.name.endswith((".tf", ".tf.json")):
-            continue
-        path = Path(entry.path)
-        if entry.is_symlink():
-            try:
-                path.resolve(strict=True)
-            except (OSError, RuntimeError):
-                raise InputError(f"{display(path)}: broken symlink or symlink loop") from None
-        if path.is_file():
-            files.append(path)
-    return files
-
-
-def load_config(directory: Path, files: list[Path]) -> ModuleConfig:
-    """A module's blocks; override files (override.tf, *_override.tf) are merged in last, as Terraform does."""
-    config = ModuleConfig(directory)
-    overrides = [f for f in files if _is_override(f)]
-    for path in files:
-        if path not in overrides:
-            _add_blocks(config, parse_file(path))
-    for path in overrides:
-        _apply_overrides(config, parse_file(path))
-    return config
-
-
-def _is_override(path: Path) -> bool:
-    stem = path.name.removesuffix(".json").removesuffix(".tf")
-    return stem == "override" or stem.endswith("_override")
-
-
-def _apply_overrides(config: ModuleConfig, top: Block) -> None:
-    for block in top.blocks:
-        kind, labels = block.type, block.labels
-        if kind == "locals":
-            config.locals.update(block.attrs)
-        elif kind in ("resource", "data"):
-            for index, original in enumerate(config.resources):
-                if (original.type, original.labels) == (kind, labels):
-                    config.resources[index] = _merged(original, block)
-        elif kind == "provider":
-            alias = literal_string(block.attrs["alias"].expr) if "alias" in block.attrs else None
-            for index, original in enumerate(config.providers):
-                theirs = literal_string(original.attrs["alias"].expr) if "alias" in original.attrs else None
-                if original.labels == labels and theirs == alias:
-                    config.providers[index] = _merged(original, block)
-        else:
-            named = {"variable": config.variables, "output": config.outputs, "module": config.modules}.get(
-                kind
-            )
-            if named is not None and labels and labels[0] in named:
-                named[labels[0]] = _merged(named[labels[0]], block)
-
-
-def _merged(original: Block, override: Block) -> Block:
-    """Override attributes win; nested blocks of a type the override has replace the original ones."""
-    replaced = {b.type for b in override.blocks}
-    blocks = [b for b in original.blocks if b.type not in replaced] + override.blocks
-    return Block(
-        original.type,
-        original.labels,
-        original.file,
-        original.line,
-        {**original.attrs, **override.attrs},
-        blocks,
-    )
-
-
-def _add_blocks(config: ModuleConfig, top: Block) -> None:
-    for block in top.blocks:
-        kind, labels = block.type, block.labels
-        if kind in ("resource", "data") and len(labels) == 2:
-            identity = (kind, labels[0], labels[1])
-            if identity in config.declared:
-                where = f"{display(block.file)}:{block.line}"
-                raise InputError(f"{where}: {kind} {labels[0]}.{labels[1]} is declared twice")
-            config.declared[identity] = block
-            config.resources.append(block)
-        elif kind == "variable" and labels:
-            config.variables[labels[0]] = block
-        elif kind == "output" and labels:
-            config.outputs[labels[0]] = block
-        elif kind == "module" and labels:
-            config.modules[labels[0]] = block
-        elif kind == "provider" and labels:
-            config.providers.append(block)
-        elif kind == "locals":
-            config.locals.update(block.attrs)
 
 
 @dataclass(frozen=True)
@@ -355,7 +246,7 @@ class ModuleInstance:
             items = expr.value.items() if isinstance(expr.value, dict) else []
             pairs = [(k.split("."), v.split(".") if isinstance(v, str) else None) for k, v in items]
         else:
-            pairs = _object_references(expr)
+            pairs = object_references(expr)
         for key, target in pairs:
             if key and target and len(key) <= 2 and len(target) <= 2:
                 mapping[".".join(key)] = (target[0], target[1] if len(target) > 1 else None)
@@ -577,124 +468,6 @@ def instance_suffix(key: Any) -> str:
 def _key_of(suffix: str) -> str:
     loaded = json.loads(suffix[1:-1])
     return str(loaded)
-
-
-# --- bodies --------------------------------------------------------------------------------------------
-
-META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
-
-
-def evaluate_body(
-    evaluator: Evaluator, block: Block, context: Context, env: Env, prefix: str, meta: bool = False
-) -> tuple[dict[str, Any], frozenset[str]]:
-    """Attribute values of a block, nested blocks as lists of dicts; and the sensitive paths."""
-    values: dict[str, Any] = {}
-    sensitive: set[str] = set()
-    for name, attr in block.attrs.items():
-        if meta and name in META_ATTRS:
-            continue
-        evaluator.sensitive = False
-        try:
-            values[name] = evaluator.value_or_unknown(attr.expr, context, env)
-        except RecursionError:
-            where = f"{display(block.file)}:{attr.line}"
-            raise InputError(f"{where}: expression nested too deeply to evaluate") from None
-        if evaluator.sensitive:
-            sensitive.add(prefix + name)
-    for child in block.blocks:
-        if meta and child.type in META_BLOCKS:
-            continue
-        if child.type == "dynamic" and child.labels:
-            _dynamic(evaluator, child, context, env, prefix, values, sensitive)
-            continue
-        existing = values.setdefault(child.type, [])
-        if isinstance(existing, list):
-            inner, marked = evaluate_body(
-                evaluator, child, context, env, f"{prefix}{child.type}.{len(existing)}."
-            )
-            existing.append(inner)
-            sensitive.update(marked)
-    evaluator.sensitive = False
-    return values, frozenset(sensitive)
-
-
-def _dynamic(
-    evaluator: Evaluator,
-    block: Block,
-    context: Context,
-    env: Env,
-    prefix: str,
-    values: dict[str, Any],
-    sensitive: set[str],
-) -> None:
-    name = block.labels[0]
-    iterator = name
-    if "iterator" in block.attrs:
-        iterator = (_reference_names(block.attrs["iterator"].expr) or [name])[0]
-    content = next((b for b in block.blocks if b.type == "content"), None)
-    items = (
-        evaluator.value_or_unknown(block.attrs["for_each"].expr, context, env)
-        if ("for_each" in block.attrs)
-        else Unknown(reason="dynamic block without for_each")
-    )
-    existing = values.get(name, [])
-    if isinstance(items, Unknown) or (isinstance(items, list) and has_unknown(items)) or content is None:
-        values[name] = merge_unknown([items, existing], f"dynamic {name} for_each is unknown")
-        return
-    if isinstance(existing, Unknown):
-        return
-    if isinstance(items, dict):
-        pairs = [(k, items[k]) for k in sorted(items)]
-    elif isinstance(items, list):
-        pairs = list(enumerate(items))
-    else:
-        values[name] = Unknown(reason=f"dynamic {name} for_each is not a collection")
-        return
-    for key, value in pairs:
-        scope = {**env, iterator: {"key": key, "value": value}}
-        inner, marked = evaluate_body(evaluator, content, context, scope, f"{prefix}{name}.{len(existing)}.")
-        existing.append(inner)
-        sensitive.update(marked)
-    values[name] = existing
-
-
-def _reference_names(expr: Any) -> list[str] | None:
-    """`aws.replica` as ["aws", "replica"] (a provider or iterator reference, not evaluated)."""
-    if isinstance(expr, JsonExpr):
-        return expr.value.split(".") if isinstance(expr.value, str) else None
-    node = expr
-    names: list[str] = []
-    while True:
-        trees = [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
-        if node.data == "expr_term" and len(trees) == 1:
-            node = trees[0]
-        elif node.data == "identifier":
-            return [str(node.children[0]), *names]
-        elif node.data == "get_attr_expr_term":
-            attr = next(c for c in trees[1].children if hasattr(c, "data"))
-            names.insert(0, str(attr.children[0]))
-            node = trees[0]
-        elif node.data == "string":
-            parts = [p.children[0] for p in node.children if getattr(p, "data", None) == "string_part"]
-            return "".join(str(p) for p in parts).split(".")
-        else:
-            return None
-
-
-def _object_references(expr: Any) -> list[tuple[list[str] | None, list[str] | None]]:
-    node = expr
-    while node.data == "expr_term":
-        node = next(c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment")
-    if node.data != "object":
-        return []
-    pairs: list[tuple[list[str] | None, list[str] | None]] = []
-    for elem in node.children:
-        if getattr(elem, "data", None) != "object_elem":
-            continue
-        key, value = (c for c in elem.children if hasattr(c, "data"))
-        pairs.append((_reference_names(key.children[0]), _reference_names(value)))
-    return pairs
 
 
 class _Missing:

@@ -208,6 +208,11 @@ def _describe(error: Any) -> str:
     return f"unexpected end of input at column {error.column}"
 
 
+def trees(node: Any) -> list[Any]:
+    """The subtrees of a node that carry meaning (no tokens, newlines or comments)."""
+    return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
+
+
 def _children(tree: Any) -> list[Any]:
     """Children that carry meaning (no newlines or comments)."""
     return [

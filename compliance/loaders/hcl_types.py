@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.loaders.hcl_parse import JsonExpr, parse_expression
+from compliance.loaders.hcl_parse import JsonExpr, parse_expression, trees
 from compliance.loaders.hcl_values import EvalError, number, to_bool, to_string
 from compliance.model import Unknown
 
@@ -25,21 +25,21 @@ def parse_type(node: Any) -> Type:
 
 
 def _type(node: Any) -> Type:
-    while node.data == "expr_term" and len(_trees(node)) == 1:
-        node = _trees(node)[0]
+    while node.data == "expr_term" and len(trees(node)) == 1:
+        node = trees(node)[0]
     if node.data == "identifier":
         name = str(node.children[0])
         return (name,) if name in ("string", "number", "bool") else ANY
     if node.data != "function_call":
         return ANY
-    parts = _trees(node)
+    parts = trees(node)
     name = str(parts[0].children[0])
-    args = _trees(parts[1]) if len(parts) > 1 else []
+    args = trees(parts[1]) if len(parts) > 1 else []
     if name in ("list", "set", "map") and args:
         return (name, _type(args[0]))
     if name == "tuple" and args:
         items = _unwrap(args[0])
-        return ("tuple", tuple(_type(i) for i in _trees(items))) if items.data == "tuple" else ANY
+        return ("tuple", tuple(_type(i) for i in trees(items))) if items.data == "tuple" else ANY
     if name == "object" and args:
         return _object_type(_unwrap(args[0]))
     return ANY
@@ -49,12 +49,12 @@ def _object_type(node: Any) -> Type:
     if node.data != "object":
         return ANY
     attributes: dict[str, tuple[Type, bool, Any]] = {}
-    for elem in _trees(node):
-        key_node, value_node = _trees(elem)
+    for elem in trees(node):
+        key_node, value_node = trees(elem)
         key = _key_name(key_node)
         inner = _unwrap(value_node)
-        if inner.data == "function_call" and str(_trees(inner)[0].children[0]) == "optional":
-            args = _trees(_trees(inner)[1]) if len(_trees(inner)) > 1 else []
+        if inner.data == "function_call" and str(trees(inner)[0].children[0]) == "optional":
+            args = trees(trees(inner)[1]) if len(trees(inner)) > 1 else []
             default = args[1] if len(args) > 1 else None
             attributes[key] = (_type(args[0]) if args else ANY, True, default)
         else:
@@ -73,13 +73,9 @@ def _key_name(node: Any) -> str:
 
 
 def _unwrap(node: Any) -> Any:
-    while node.data == "expr_term" and len(_trees(node)) == 1:
-        node = _trees(node)[0]
+    while node.data == "expr_term" and len(trees(node)) == 1:
+        node = trees(node)[0]
     return node
-
-
-def _trees(node: Any) -> list[Any]:
-    return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
 
 
 def convert(value: Any, kind: Type, default: Any) -> Any:
