@@ -1,9 +1,11 @@
 """Point a copy of an env root at an emulator without touching the env's own code.
 
 `write_override(directory, endpoint_url)` writes `emulator_override.tf` (a Terraform override file) into
-an env root: both AWS provider configurations (the default and the `replica` alias) get fake credentials,
-no account or region lookups, path-style S3 and an endpoint for every service the envs use, and the S3
-backend is replaced by a local one. Optional variables go to `emulator.auto.tfvars.json` (e.g. turn off
+an env root: both AWS provider configurations (the default and the `replica` alias) get no account or
+region lookups, path-style S3 and an endpoint for every service the envs use, and the S3 backend is
+replaced by a local one. Credentials come from the environment (emulator.moto.FAKE_CREDENTIALS) so that
+no key, even a fake one, is written into a provider block and from there into the plan JSON;
+`static_credentials=True` writes access/secret key "test" instead. Optional variables go to `emulator.auto.tfvars.json` (e.g. turn off
 certificate validation for an apply, which would otherwise wait forever for DNS).
 """
 
@@ -42,18 +44,20 @@ SERVICES: tuple[str, ...] = (
     "sts",
 )
 
-# Provider configurations of the envs: (alias, fixed region or None to keep the env's own).
-PROVIDERS: tuple[tuple[str | None, str | None], ...] = ((None, None), ("replica", "ca-west-1"))
+# Provider configurations of the envs: the default one and the ca-west-1 replica alias.
+PROVIDER_ALIASES: tuple[str | None, ...] = (None, "replica")
 
 
-def provider_block(endpoint_url: str, services: Iterable[str], alias: str | None = None) -> str:
+def provider_block(
+    endpoint_url: str, services: Iterable[str], alias: str | None = None, static_credentials: bool = False
+) -> str:
     """One `provider "aws"` override block (merged by Terraform into the env's block of the same alias)."""
     lines = ['provider "aws" {']
     if alias is not None:
         lines.append(f"  alias = {json.dumps(alias)}")
+    if static_credentials:
+        lines += ['  access_key = "test"', '  secret_key = "test"']
     lines += [
-        '  access_key                  = "test"',
-        '  secret_key                  = "test"',
         "  skip_credentials_validation = true",
         "  skip_requesting_account_id  = true",
         "  skip_metadata_api_check     = true",
@@ -69,7 +73,9 @@ def provider_block(endpoint_url: str, services: Iterable[str], alias: str | None
     return "\n".join(lines)
 
 
-def render_override(endpoint_url: str, services: Iterable[str] = SERVICES) -> str:
+def render_override(
+    endpoint_url: str, services: Iterable[str] = SERVICES, static_credentials: bool = False
+) -> str:
     """The text of emulator_override.tf."""
     if not endpoint_url.startswith(("http://127.0.0.1", "http://localhost")):
         raise ValueError(f"refusing a non-local emulator endpoint: {endpoint_url}")
@@ -77,7 +83,7 @@ def render_override(endpoint_url: str, services: Iterable[str] = SERVICES) -> st
     blocks = [
         "# Written by emulator.override: points this copy of the env at a local AWS emulator. Never commit.",
         'terraform {\n  backend "local" {}\n}',
-        *(provider_block(endpoint_url, names, alias) for alias, _region in PROVIDERS),
+        *(provider_block(endpoint_url, names, alias, static_credentials) for alias in PROVIDER_ALIASES),
     ]
     return "\n\n".join(blocks) + "\n"
 
@@ -87,12 +93,19 @@ def write_override(
     endpoint_url: str,
     services: Iterable[str] = SERVICES,
     variables: Mapping[str, Any] | None = None,
+    *,
+    static_credentials: bool = False,
 ) -> Path:
-    """Write emulator_override.tf (and emulator.auto.tfvars.json when variables are given) into an env root."""
+    """Write emulator_override.tf (and emulator.auto.tfvars.json when variables are given) into an env root.
+
+    For an apply on moto, pass e.g. variables={"certificate_wait_for_validation": False,
+    "account_id": "123456789012", "protection": {"alb_deletion_protection": False,
+    "force_destroy_buckets": True}}.
+    """
     if not (directory / "main.tf").exists():
         raise FileNotFoundError(f"{directory} is not a Terraform root (no main.tf)")
     path = directory / OVERRIDE_FILE
-    path.write_text(render_override(endpoint_url, services))
+    path.write_text(render_override(endpoint_url, services, static_credentials))
     if variables:
         (directory / VARIABLES_FILE).write_text(json.dumps(dict(variables), indent=2, sort_keys=True) + "\n")
     return path

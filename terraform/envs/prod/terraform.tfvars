@@ -1,5 +1,6 @@
 environment = "prod"
 region      = "ca-central-1"
+account_id  = "444455556666" # the prod account (AWS documentation example id until the account is assigned)
 
 network = {
   cidr_block = "10.20.0.0/16"

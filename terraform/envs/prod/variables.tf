@@ -19,6 +19,16 @@ variable "region" {
   }
 }
 
+variable "account_id" {
+  description = "The environment's AWS account: named in key policies and ARNs so that they are reviewable before apply."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account id must be 12 digits."
+  }
+}
+
 variable "project" {
   description = "Project name, the first part of every resource name."
   type        = string

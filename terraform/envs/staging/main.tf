@@ -31,11 +31,9 @@ provider "aws" {
   }
 }
 
-data "aws_caller_identity" "current" {}
-
 locals {
   name       = "${var.project}-${var.environment}"
-  account_id = data.aws_caller_identity.current.account_id
+  account_id = var.account_id
   tags = {
     Project            = var.project
     Environment        = var.environment
@@ -58,6 +56,7 @@ ephemeral "aws_secretsmanager_random_password" "neo4j" {
 module "kms" {
   source = "../../modules/kms"
 
+  account_id  = local.account_id
   alias       = "${local.name}-data"
   description = "${local.name}: data, logs, secrets, parameters, backups, trail and alarms"
   service_principals = [
@@ -71,6 +70,7 @@ module "kms_replica" {
   source    = "../../modules/kms"
   providers = { aws = aws.replica }
 
+  account_id  = local.account_id
   alias       = "${local.name}-replica"
   description = "${local.name}: backup replicas in ca-west-1"
 }
@@ -107,15 +107,12 @@ module "ecr" {
 module "api" {
   source = "../../modules/ecs_service"
 
-  name        = "${local.name}-api"
-  environment = var.environment
-  network = {
-    vpc_id             = module.vpc.vpc_id
-    vpc_cidr           = module.vpc.cidr_block
-    public_subnet_ids  = module.vpc.public_subnet_ids
-    private_subnet_ids = local.private
-  }
-  cluster = { arn = module.cluster.arn, name = module.cluster.name, namespace_id = module.cluster.namespace_id }
+  name               = "${local.name}-api"
+  environment        = var.environment
+  network            = { vpc_id = module.vpc.vpc_id, vpc_cidr = module.vpc.cidr_block }
+  public_subnet_ids  = module.vpc.public_subnet_ids
+  private_subnet_ids = local.private
+  cluster            = { arn = module.cluster.arn, name = module.cluster.name, namespace_id = module.cluster.namespace_id }
   image = {
     repository_arn = module.ecr.arn
     repository_url = module.ecr.repository_url
@@ -125,7 +122,11 @@ module "api" {
   scaling     = var.api.scaling
   certificate = { domain_name = var.domain_name, wait_for_validation = var.certificate_wait_for_validation }
   alb         = { deletion_protection = var.protection.alb_deletion_protection }
-  secrets = {
+  access_logs = {
+    bucket_name   = "${local.name}-alb-logs-${local.account_id}"
+    force_destroy = var.protection.force_destroy_buckets
+  }
+  secret_arns = {
     AZURE_OPENAI_ENDPOINT    = { secret_arn = module.secrets.arns["azure-openai"], json_key = "endpoint" }
     AZURE_OPENAI_API_KEY     = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_key" }
     AZURE_OPENAI_API_VERSION = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_version" }
@@ -185,20 +186,16 @@ module "neo4j" {
     namespace_id   = module.cluster.namespace_id
     namespace_name = module.cluster.namespace_name
   }
-  task_size      = { cpu = var.neo4j.cpu, memory = var.neo4j.memory, heap = var.neo4j.heap, page_cache = var.neo4j.page_cache }
-  kms_key_arn    = module.kms.arn
-  log            = local.log
-  admin_password = ephemeral.aws_secretsmanager_random_password.neo4j.random_password
-  password = {
-    secret_name             = "${local.secret_path}neo4j-admin"
-    version                 = var.neo4j.password_version
-    recovery_window_in_days = var.secret_recovery_window_days
-    rotation_enabled        = true
-    rotation_lambda_arn     = module.rotation.arn
-    rotation_days           = var.secret_rotation_days
-  }
-  backup  = { bucket_name = module.backup_bucket.id, bucket_kms_key_arn = module.kms.arn }
-  restore = var.neo4j.restore
+  task_size               = { cpu = var.neo4j.cpu, memory = var.neo4j.memory, heap = var.neo4j.heap, page_cache = var.neo4j.page_cache }
+  kms_key_arn             = module.kms.arn
+  log                     = local.log
+  admin_password          = ephemeral.aws_secretsmanager_random_password.neo4j.random_password
+  admin_secret_name       = "${local.secret_path}neo4j-admin"
+  admin_password_version  = var.neo4j.password_version
+  recovery_window_in_days = var.secret_recovery_window_days
+  rotation                = { enabled = true, lambda_arn = module.rotation.arn, days = var.secret_rotation_days }
+  backup                  = { bucket_name = module.backup_bucket.id, bucket_kms_key_arn = module.kms.arn }
+  restore                 = var.neo4j.restore
 }
 
 module "backup_bucket" {
@@ -237,8 +234,7 @@ module "backup" {
 module "config" {
   source = "../../modules/config"
 
-  path        = local.parameter_path
-  kms_key_arn = module.kms.arn
+  path = local.parameter_path
   parameters = {
     neo4j_uri           = module.neo4j.bolt_uri
     opensearch_endpoint = "https://${module.opensearch.endpoint}"
@@ -311,8 +307,8 @@ module "github" {
   ecr_repository_arn = module.ecr.arn
   state              = { bucket = var.state_bucket, key = "${var.environment}/terraform.tfstate" }
   read_scope = {
-    bucket_prefix     = "${local.name}-"
-    parameter_path    = local.parameter_path
-    parameter_key_arn = module.kms.arn
+    bucket_prefix  = "${local.name}-"
+    parameter_path = local.parameter_path
+    secret_prefix  = local.secret_path
   }
 }

@@ -1,5 +1,6 @@
 environment = "staging"
 region      = "ca-central-1"
+account_id  = "111122223333" # the staging account (AWS documentation example id until the account is assigned)
 
 network = {
   cidr_block = "10.10.0.0/16"

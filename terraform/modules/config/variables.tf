@@ -8,13 +8,8 @@ variable "path" {
   }
 }
 
-variable "kms_key_arn" {
-  description = "Customer-managed key of the SecureString parameters."
-  type        = string
-}
-
 variable "parameters" {
-  description = "Non-secret configuration by name (service URLs, endpoints, region). Stored as SecureString with the CMK all the same; secrets belong in Secrets Manager."
+  description = "Non-secret configuration by name (service URLs, endpoints, region). Stored as String: the values are not secret and stay reviewable in the plan; secrets belong in Secrets Manager."
   type        = map(string)
 
   validation {

@@ -4,9 +4,9 @@ data "aws_region" "this" {}
 locals {
   container_name = "api"
 
-  secret_arns = distinct([for s in values(var.secrets) : s.secret_arn])
+  secret_arn_list = distinct([for s in values(var.secret_arns) : s.secret_arn])
   container_secrets = concat(
-    [for name, s in var.secrets : {
+    [for name, s in var.secret_arns : {
       name      = name
       valueFrom = s.json_key == null ? s.secret_arn : "${s.secret_arn}:${s.json_key}::"
     }],
@@ -82,24 +82,50 @@ resource "aws_security_group" "this" {
 }
 
 # --- load balancer --------------------------------------------------------------------------------------
+# Elastic Load Balancing log delivery: the regional ELB account in regions older than August 2022
+# (ca-central-1: 985666609251) and the log delivery service principal in newer ones (ca-west-1).
+locals {
+  elb_log_principal = {
+    AWS     = "arn:aws:iam::985666609251:root"
+    Service = "logdelivery.elasticloadbalancing.amazonaws.com"
+  }
+}
+
+module "access_logs" {
+  source = "../s3_bucket"
+
+  name                  = var.access_logs.bucket_name
+  log_delivery_sse_s3   = true
+  force_destroy         = var.access_logs.force_destroy
+  expiration_days       = var.access_logs.expiration_days
+  transition_to_ia_days = 30
+  policy_statements = [{
+    Sid       = "ElbWritesAccessLogs"
+    Effect    = "Allow"
+    Principal = local.elb_log_principal
+    Action    = ["s3:PutObject"]
+    Resource  = ["arn:aws:s3:::${var.access_logs.bucket_name}/${var.name}/*"]
+  }]
+  tags = var.tags
+}
+
 resource "aws_lb" "this" {
   name                       = var.name
   internal                   = false
   load_balancer_type         = "application"
-  subnets                    = var.network.public_subnet_ids
+  subnets                    = var.public_subnet_ids
   security_groups            = [aws_security_group.alb.id]
   drop_invalid_header_fields = true
   enable_deletion_protection = var.alb.deletion_protection
   idle_timeout               = var.alb.idle_timeout
 
-  dynamic "access_logs" {
-    for_each = var.alb.access_logs_bucket == null ? [] : [var.alb.access_logs_bucket]
-    content {
-      bucket  = access_logs.value
-      prefix  = var.name
-      enabled = true
-    }
+  access_logs {
+    bucket  = module.access_logs.id
+    prefix  = var.name
+    enabled = var.access_logs.enabled
   }
+
+  depends_on = [module.access_logs]
 
   tags = var.tags
 }
@@ -199,46 +225,74 @@ resource "aws_iam_role_policy" "execution" {
   role = aws_iam_role.execution.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          Sid      = "EcrAuthorizationCannotBeScoped"
-          Effect   = "Allow"
-          Action   = ["ecr:GetAuthorizationToken"]
-          Resource = "*"
-        },
-        {
-          Sid      = "PullImage"
-          Effect   = "Allow"
-          Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-          Resource = [var.image.repository_arn]
-        },
-        {
-          Sid      = "WriteLogs"
-          Effect   = "Allow"
-          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-          Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
-        },
-      ],
-      length(local.secret_arns) == 0 ? [] : [{
-        Sid      = "ReadSecrets"
+    Statement = [
+      {
+        Sid      = "EcrAuthorizationCannotBeScoped"
         Effect   = "Allow"
-        Action   = ["secretsmanager:GetSecretValue"]
-        Resource = local.secret_arns
-      }],
-      length(var.parameters) == 0 ? [] : [{
-        Sid      = "ReadParameters"
+        Action   = ["ecr:GetAuthorizationToken"]
+        Resource = "*"
+      },
+      {
+        Sid      = "PullImage"
         Effect   = "Allow"
-        Action   = ["ssm:GetParameters"]
-        Resource = distinct(values(var.parameters))
-      }],
-      length(var.decrypt_kms_key_arns) == 0 ? [] : [{
-        Sid      = "DecryptSecretsAndParameters"
+        Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        Resource = [var.image.repository_arn]
+      },
+      {
+        Sid      = "WriteLogs"
         Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = var.decrypt_kms_key_arns
-      }],
-    )
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy" "execution_secrets" {
+  count = length(var.secret_arns) == 0 ? 0 : 1
+
+  name = "read-secrets"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadSecrets"
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue"]
+      Resource = local.secret_arn_list
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "execution_parameters" {
+  count = length(var.parameters) == 0 ? 0 : 1
+
+  name = "read-parameters"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadParameters"
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameters"]
+      Resource = values(var.parameters)
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "execution_decrypt" {
+  count = length(var.decrypt_kms_key_arns) == 0 ? 0 : 1
+
+  name = "decrypt-secrets"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "DecryptSecretsAndParameters"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt"]
+      Resource = var.decrypt_kms_key_arns
+    }]
   })
 }
 
@@ -345,7 +399,7 @@ resource "aws_ecs_service" "this" {
   enable_execute_command            = false
 
   network_configuration {
-    subnets          = var.network.private_subnet_ids
+    subnets          = var.private_subnet_ids
     security_groups  = [aws_security_group.this.id]
     assign_public_ip = false
   }

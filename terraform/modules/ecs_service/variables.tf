@@ -19,21 +19,35 @@ variable "environment" {
 }
 
 variable "network" {
-  description = "Where the service runs: the ALB in the public subnets, the tasks in the private subnets."
+  description = "The VPC of the service and its CIDR (the ALB may reach the tasks' port inside it)."
   type = object({
-    vpc_id             = string
-    vpc_cidr           = string
-    public_subnet_ids  = list(string)
-    private_subnet_ids = list(string)
+    vpc_id   = string
+    vpc_cidr = string
   })
 
   validation {
     condition     = can(cidrhost(var.network.vpc_cidr, 0))
     error_message = "vpc_cidr must be a valid IPv4 CIDR."
   }
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets of the internet-facing ALB (at least two AZs)."
+  type        = list(string)
+
   validation {
-    condition     = length(var.network.public_subnet_ids) >= 2 && length(var.network.private_subnet_ids) >= 2
-    error_message = "The ALB and the tasks each need subnets in at least two availability zones."
+    condition     = length(var.public_subnet_ids) >= 2
+    error_message = "The ALB needs subnets in at least two availability zones."
+  }
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets of the tasks (no route to an internet gateway; at least two AZs)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.private_subnet_ids) >= 2
+    error_message = "The tasks need private subnets in at least two availability zones."
   }
 }
 
@@ -124,16 +138,30 @@ variable "certificate" {
 }
 
 variable "alb" {
-  description = "Load balancer options: deletion protection (on by default) and optional access logs (the bucket must use SSE-S3, which ALB access logging requires)."
+  description = "Load balancer options: deletion protection (on by default) and idle timeout."
   type = object({
     deletion_protection = optional(bool, true)
     idle_timeout        = optional(number, 60)
-    access_logs_bucket  = optional(string)
   })
   default = {}
 }
 
-variable "secrets" {
+variable "access_logs" {
+  description = "ALB access logs, on by default, to a bucket created here. ALB log delivery writes only to SSE-S3 buckets, so this one bucket uses SSE-S3; it is private, versioned and TLS-only like every other."
+  type = object({
+    bucket_name     = string
+    enabled         = optional(bool, true)
+    expiration_days = optional(number, 365)
+    force_destroy   = optional(bool, false)
+  })
+
+  validation {
+    condition     = var.access_logs.expiration_days >= 365
+    error_message = "Access logs are kept at least 365 days."
+  }
+}
+
+variable "secret_arns" {
   description = "Container environment variables read from Secrets Manager at task start: NAME => { secret_arn, json_key }. Values never pass through Terraform."
   type = map(object({
     secret_arn = string
@@ -142,7 +170,7 @@ variable "secrets" {
   default = {}
 
   validation {
-    condition     = alltrue([for s in values(var.secrets) : can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", s.secret_arn))])
+    condition     = alltrue([for s in values(var.secret_arns) : can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", s.secret_arn))])
     error_message = "Secrets must be Secrets Manager ARNs in a Canadian region."
   }
 }
@@ -159,7 +187,7 @@ variable "parameters" {
 }
 
 variable "environment_variables" {
-  description = "Plain, non-secret container environment variables (e.g. LOG_LEVEL). Anything secret goes in var.secrets."
+  description = "Plain, non-secret container environment variables (e.g. LOG_LEVEL). Anything secret goes in var.secret_arns."
   type        = map(string)
   default     = {}
 

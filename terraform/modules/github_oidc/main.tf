@@ -26,39 +26,53 @@ locals {
     }]
   }) }
 
-  # Describe/List calls that IAM cannot scope to a resource; all are read-only.
+  # Read calls that IAM cannot scope to a resource (AWS accepts only Resource "*" for them).
   unscoped_reads = [
-    "acm:DescribeCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate",
-    "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
-    "application-autoscaling:ListTagsForResource",
-    "backup:DescribeBackupVault", "backup:GetBackupPlan", "backup:GetBackupSelection", "backup:ListBackupPlans",
-    "backup:ListBackupSelections", "backup:ListTags",
-    "cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags",
-    "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource",
-    "ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute", "ec2:DescribeAvailabilityZones", "ec2:DescribeFlowLogs",
-    "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeNetworkAcls",
-    "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules",
-    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
-    "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
-    "ecs:DescribeClusters", "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListTagsForResource",
-    "elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:DescribeBackupPolicy",
-    "elasticfilesystem:DescribeFileSystemPolicy", "elasticfilesystem:DescribeFileSystems",
-    "elasticfilesystem:DescribeLifecycleConfiguration", "elasticfilesystem:DescribeMountTargetSecurityGroups",
-    "elasticfilesystem:DescribeMountTargets",
+    "acm:ListCertificates", "cloudtrail:DescribeTrails", "ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute",
+    "ec2:DescribeAvailabilityZones", "ec2:DescribeFlowLogs", "ec2:DescribeInternetGateways",
+    "ec2:DescribeNatGateways", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs", "ecs:DescribeTaskDefinition",
     "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
-    "es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags",
-    "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags",
-    "lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetPolicy", "lambda:ListVersionsByFunction",
-    "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:ListTagsForResource",
-    "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
-    "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService",
-    "servicediscovery:ListTagsForResource",
-    "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource",
-    "ssm:DescribeParameters", "ssm:ListTagsForResource", "sts:GetCallerIdentity",
+    "kms:ListAliases", "logs:DescribeLogGroups", "ssm:DescribeParameters", "sts:GetCallerIdentity",
   ]
+
+  # Read calls scoped to this account (and its Canadian regions), service by service.
+  in_region = "${local.region}:${local.account_id}"
+  scoped_reads = {
+    Acm              = { actions = ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], resources = ["arn:${local.partition}:acm:${local.in_region}:certificate/*"] }
+    AutoScaling      = { actions = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:ListTagsForResource"], resources = ["arn:${local.partition}:application-autoscaling:${local.in_region}:scalable-target/*"] }
+    Backup           = { actions = ["backup:DescribeBackupVault", "backup:GetBackupPlan", "backup:GetBackupSelection", "backup:ListTags"], resources = ["arn:${local.partition}:backup:${local.in_region}:backup-vault:*", "arn:${local.partition}:backup:${local.in_region}:backup-plan:*"] }
+    CloudTrail       = { actions = ["cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags"], resources = ["arn:${local.partition}:cloudtrail:${local.in_region}:trail/*"] }
+    CloudWatch       = { actions = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], resources = ["arn:${local.partition}:cloudwatch:${local.in_region}:alarm:*"] }
+    Ecr              = { actions = ["ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"], resources = ["arn:${local.partition}:ecr:${local.in_region}:repository/*"] }
+    Ecs              = { actions = ["ecs:DescribeClusters", "ecs:DescribeServices", "ecs:ListTagsForResource"], resources = ["arn:${local.partition}:ecs:${local.in_region}:*"] }
+    Efs              = { actions = ["elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:DescribeBackupPolicy", "elasticfilesystem:DescribeFileSystemPolicy", "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeLifecycleConfiguration", "elasticfilesystem:DescribeMountTargetSecurityGroups", "elasticfilesystem:DescribeMountTargets"], resources = ["arn:${local.partition}:elasticfilesystem:${local.in_region}:*"] }
+    OpenSearch       = { actions = ["es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags"], resources = ["arn:${local.partition}:es:${local.in_region}:domain/*"] }
+    Kms              = { actions = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources = [for r in distinct([local.region, "ca-central-1", "ca-west-1"]) : "arn:${local.partition}:kms:${r}:${local.account_id}:key/*"] }
+    Lambda           = { actions = ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetPolicy", "lambda:ListVersionsByFunction"], resources = ["arn:${local.partition}:lambda:${local.in_region}:function:*"] }
+    Logs             = { actions = ["logs:DescribeResourcePolicies", "logs:ListTagsForResource"], resources = ["arn:${local.partition}:logs:${local.in_region}:*"] }
+    SecretsManager   = { actions = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], resources = ["arn:${local.partition}:secretsmanager:${local.in_region}:secret:${var.read_scope.secret_prefix}*"] }
+    ServiceDiscovery = { actions = ["servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService", "servicediscovery:ListTagsForResource"], resources = ["arn:${local.partition}:servicediscovery:${local.in_region}:*"] }
+    Sns              = { actions = ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"], resources = ["arn:${local.partition}:sns:${local.in_region}:*"] }
+    ParameterStore   = { actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], resources = ["arn:${local.partition}:ssm:${local.in_region}:parameter${var.read_scope.parameter_path}*"] }
+    IamOfThisAccount = { actions = ["iam:GetOpenIDConnectProvider", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"], resources = ["arn:${local.partition}:iam::${local.account_id}:role/*", "arn:${local.partition}:iam::${local.account_id}:oidc-provider/*"] }
+    State            = { actions = ["s3:GetObject"], resources = ["arn:${local.partition}:s3:::${var.state.bucket}/${var.state.key}"] }
+    StateBucket      = { actions = ["s3:ListBucket"], resources = ["arn:${local.partition}:s3:::${var.state.bucket}"] }
+    BucketConfiguration = {
+      actions = [
+        "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLogging",
+        "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
+        "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging",
+        "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
+      ]
+      resources = ["arn:${local.partition}:s3:::${var.read_scope.bucket_prefix}*"]
+    }
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "this" {
@@ -82,57 +96,20 @@ resource "aws_iam_role_policy" "plan" {
   role = aws_iam_role.plan.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "DescribeAndListCannotBeScoped"
+    Statement = concat(
+      [{
+        Sid      = "ReadsThatCannotBeScoped"
         Effect   = "Allow"
         Action   = local.unscoped_reads
         Resource = "*"
-      },
-      {
-        Sid      = "ReadIamOfThisAccount"
+      }],
+      [for sid, read in local.scoped_reads : {
+        Sid      = "Read${sid}"
         Effect   = "Allow"
-        Action   = ["iam:GetOpenIDConnectProvider", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"]
-        Resource = ["arn:${local.partition}:iam::${local.account_id}:role/*", "arn:${local.partition}:iam::${local.account_id}:oidc-provider/*"]
-      },
-      {
-        Sid    = "ReadBucketConfiguration"
-        Effect = "Allow"
-        Action = [
-          "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLogging", "s3:GetBucketObjectLockConfiguration",
-          "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock",
-          "s3:GetBucketRequestPayment", "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite",
-          "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
-          "s3:GetReplicationConfiguration",
-        ]
-        Resource = ["arn:${local.partition}:s3:::${var.read_scope.bucket_prefix}*"]
-      },
-      {
-        Sid      = "ReadState"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject"]
-        Resource = ["arn:${local.partition}:s3:::${var.state.bucket}/${var.state.key}"]
-      },
-      {
-        Sid      = "ListStateBucket"
-        Effect   = "Allow"
-        Action   = ["s3:ListBucket"]
-        Resource = ["arn:${local.partition}:s3:::${var.state.bucket}"]
-      },
-      {
-        Sid      = "ReadConfigurationParameters"
-        Effect   = "Allow"
-        Action   = ["ssm:GetParameter", "ssm:GetParameters"]
-        Resource = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.read_scope.parameter_path}*"]
-      },
-      {
-        Sid       = "DecryptConfigurationParameters"
-        Effect    = "Allow"
-        Action    = ["kms:Decrypt"]
-        Resource  = [var.read_scope.parameter_key_arn]
-        Condition = { StringEquals = { "kms:ViaService" = "ssm.${local.region}.amazonaws.com" } }
-      },
-    ]
+        Action   = read.actions
+        Resource = read.resources
+      }],
+    )
   })
 }
 

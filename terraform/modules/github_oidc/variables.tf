@@ -60,16 +60,16 @@ variable "state" {
 }
 
 variable "read_scope" {
-  description = "What the plan role may read beyond Describe/List calls: bucket name prefix, SSM parameter path and the KMS key of SecureString parameters."
+  description = "What the plan role may read beyond unscopable Describe/List calls: the bucket name prefix, the SSM parameter path and the secret name prefix of the environment (secret metadata only, never values)."
   type = object({
-    bucket_prefix     = string
-    parameter_path    = string
-    parameter_key_arn = string
+    bucket_prefix  = string
+    parameter_path = string
+    secret_prefix  = string
   })
 
   validation {
-    condition     = length(var.read_scope.bucket_prefix) >= 3 && startswith(var.read_scope.parameter_path, "/")
-    error_message = "Read scopes must be real prefixes (bucket prefix >= 3 characters, parameter path starting with /)."
+    condition     = length(var.read_scope.bucket_prefix) >= 3 && startswith(var.read_scope.parameter_path, "/") && length(var.read_scope.secret_prefix) >= 3
+    error_message = "Read scopes must be real prefixes (>= 3 characters; the parameter path starts with /)."
   }
 }
 

@@ -1,10 +1,7 @@
 # A customer-managed key with yearly rotation. The key policy names only this account and, optionally,
 # AWS service principals acting for this account (aws:SourceAccount): never a public principal.
-data "aws_caller_identity" "this" {}
-data "aws_partition" "this" {}
-
 locals {
-  account_root = "arn:${data.aws_partition.this.partition}:iam::${data.aws_caller_identity.this.account_id}:root"
+  account_root = "arn:aws:iam::${var.account_id}:root"
 
   administration = {
     Sid       = "AccountAdministersKey"
@@ -37,7 +34,7 @@ locals {
       Principal = { Service = principal }
       Action    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
       Resource  = "*"
-      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.this.account_id } }
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
     }
   ]
 }

@@ -8,6 +8,16 @@ variable "alias" {
   }
 }
 
+variable "account_id" {
+  description = "The AWS account that owns and administers the key (named in the key policy, so the policy is reviewable before apply)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "The account id must be 12 digits."
+  }
+}
+
 variable "description" {
   description = "What the key protects; shown in the KMS console and in the evidence."
   type        = string

@@ -152,10 +152,10 @@ resource "aws_efs_mount_target" "this" {
 
 # --- admin password: ephemeral input, written write-only ------------------------------------------------------
 resource "aws_secretsmanager_secret" "this" {
-  name                    = var.password.secret_name
+  name                    = var.admin_secret_name
   description             = "Neo4j admin credentials of ${var.name} (generated during apply, never in plan or state)"
   kms_key_id              = var.kms_key_arn
-  recovery_window_in_days = var.password.recovery_window_in_days
+  recovery_window_in_days = var.recovery_window_in_days
   tags                    = merge(var.tags, { RotationStrategy = "neo4j" })
 }
 
@@ -166,18 +166,18 @@ resource "aws_secretsmanager_secret_version" "this" {
     password = var.admin_password
     auth     = "neo4j/${var.admin_password}"
   })
-  secret_string_wo_version = var.password.version
+  secret_string_wo_version = var.admin_password_version
 }
 
 resource "aws_secretsmanager_secret_rotation" "this" {
-  count = var.password.rotation_enabled ? 1 : 0
+  count = var.rotation.enabled ? 1 : 0
 
   secret_id           = aws_secretsmanager_secret.this.id
-  rotation_lambda_arn = var.password.rotation_lambda_arn
+  rotation_lambda_arn = var.rotation.lambda_arn
   rotate_immediately  = false
 
   rotation_rules {
-    automatically_after_days = var.password.rotation_days
+    automatically_after_days = var.rotation.days
   }
 
   depends_on = [aws_secretsmanager_secret_version.this]

@@ -93,35 +93,52 @@ variable "log" {
   }
 }
 
-variable "password" {
-  description = "The admin secret: its name (under the env's secret path, where the rotation function may act), version of the write-only value (bump it to store a newly generated password), recovery window, and optional scheduled rotation by a Lambda."
-  type = object({
-    secret_name             = string
-    version                 = optional(number, 1)
-    recovery_window_in_days = optional(number, 30)
-    rotation_enabled        = optional(bool, false)
-    rotation_lambda_arn     = optional(string)
-    rotation_days           = optional(number, 90)
-  })
+variable "admin_secret_name" {
+  description = "Name of the admin credentials secret, under the env's secret path where the rotation function may act."
+  type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9/_+=.@-]{1,256}$", var.password.secret_name))
+    condition     = can(regex("^[A-Za-z0-9/_+=.@-]{1,256}$", var.admin_secret_name))
     error_message = "The secret name must be a valid Secrets Manager name."
   }
+}
+
+variable "admin_password_version" {
+  description = "Version of the write-only admin password: bump it to store a newly generated password."
+  type        = number
+  default     = 1
+}
+
+variable "recovery_window_in_days" {
+  description = "Days a deleted admin secret can be restored (7-30; 30 in prod)."
+  type        = number
+  default     = 30
+
   validation {
-    condition     = var.password.recovery_window_in_days >= 7 && var.password.recovery_window_in_days <= 30
+    condition     = var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30
     error_message = "The secret's recovery window must be 7-30 days."
   }
   validation {
-    condition     = var.environment != "prod" || var.password.recovery_window_in_days == 30
+    condition     = var.environment != "prod" || var.recovery_window_in_days == 30
     error_message = "Prod secrets keep the full 30-day recovery window."
   }
+}
+
+variable "rotation" {
+  description = "Scheduled rotation of the admin password by the rotation function (neo4j strategy: it sets the new password in Neo4j)."
+  type = object({
+    enabled    = optional(bool, false)
+    lambda_arn = optional(string)
+    days       = optional(number, 90)
+  })
+  default = {}
+
   validation {
-    condition     = !var.password.rotation_enabled || var.password.rotation_lambda_arn != null
-    error_message = "Rotation needs rotation_lambda_arn."
+    condition     = !var.rotation.enabled || var.rotation.lambda_arn != null
+    error_message = "Rotation needs lambda_arn."
   }
   validation {
-    condition     = var.password.rotation_days >= 1 && var.password.rotation_days <= 365
+    condition     = var.rotation.days >= 1 && var.rotation.days <= 365
     error_message = "Rotate at least once a year."
   }
 }

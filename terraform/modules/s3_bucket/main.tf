@@ -1,5 +1,6 @@
 # A private, versioned, SSE-KMS bucket reachable only over TLS, with lifecycle and optional replication
-# to ca-west-1.
+# to ca-west-1. The one exception to SSE-KMS is a log-delivery bucket for a service that writes only to
+# SSE-S3 buckets (ALB access logs), which the caller must ask for explicitly.
 data "aws_partition" "this" {}
 
 resource "aws_s3_bucket" "this" {
@@ -34,10 +35,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
+      sse_algorithm     = var.log_delivery_sse_s3 ? "AES256" : "aws:kms"
+      kms_master_key_id = var.log_delivery_sse_s3 ? null : var.kms_key_arn
     }
-    bucket_key_enabled = true
+    bucket_key_enabled = !var.log_delivery_sse_s3
   }
 }
 

@@ -9,13 +9,20 @@ variable "name" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key that encrypts every object (SSE-KMS)."
+  description = "ARN of the customer-managed KMS key that encrypts every object (SSE-KMS). Null only for a log-delivery bucket (see log_delivery_sse_s3)."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:ca-(central|west)-1:[0-9]{12}:key/", var.kms_key_arn))
-    error_message = "The KMS key must be a key in ca-central-1 or ca-west-1."
+    condition     = var.kms_key_arn == null ? var.log_delivery_sse_s3 : can(regex("^arn:aws[a-z-]*:kms:ca-(central|west)-1:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "A KMS key in ca-central-1 or ca-west-1 is required (only a log-delivery bucket may go without)."
   }
+}
+
+variable "log_delivery_sse_s3" {
+  description = "This bucket receives logs from a service that can write only to SSE-S3 buckets (ALB access logs): encrypt with SSE-S3 (AES256) instead of the CMK. Off by default."
+  type        = bool
+  default     = false
 }
 
 variable "force_destroy" {
@@ -77,7 +84,7 @@ variable "replication" {
   default = null
 
   validation {
-    condition     = var.replication == null || try(var.replication.destination_region == "ca-west-1", false)
+    condition     = var.replication == null || try(var.replication.destination_region == "ca-west-1", false) && var.kms_key_arn != null
     error_message = "Replication is allowed only to ca-west-1 (data residency in Canada)."
   }
   validation {

@@ -1,7 +1,7 @@
 # Application secrets (Azure OpenAI, Langfuse): CMK-encrypted containers with scheduled rotation.
 # Terraform never sets a value, so none can reach a plan, a state file or an output.
 resource "aws_secretsmanager_secret" "this" {
-  for_each = var.secrets
+  for_each = var.definitions
 
   name                    = "${var.name_prefix}${each.key}"
   description             = each.value.description
@@ -11,7 +11,7 @@ resource "aws_secretsmanager_secret" "this" {
 }
 
 resource "aws_secretsmanager_secret_rotation" "this" {
-  for_each = var.secrets
+  for_each = var.definitions
 
   secret_id           = aws_secretsmanager_secret.this[each.key].id
   rotation_lambda_arn = var.rotation.lambda_arn

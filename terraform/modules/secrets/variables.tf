@@ -18,7 +18,7 @@ variable "environment" {
   }
 }
 
-variable "secrets" {
+variable "definitions" {
   description = "Secrets to create, by short name: description and rotation strategy (external: a vendor issues the key; neo4j: generated and set in Neo4j). Terraform creates the containers only; values are put by operators or the rotation function and never pass through Terraform."
   type = map(object({
     description = string
@@ -30,7 +30,7 @@ variable "secrets" {
   }
 
   validation {
-    condition     = alltrue([for k, v in var.secrets : can(regex("^[a-z][a-z0-9-]{1,40}$", k)) && contains(["external", "neo4j"], v.strategy)])
+    condition     = alltrue([for k, v in var.definitions : can(regex("^[a-z][a-z0-9-]{1,40}$", k)) && contains(["external", "neo4j"], v.strategy)])
     error_message = "Secret names must be lowercase words with hyphens; strategy must be external or neo4j."
   }
 }

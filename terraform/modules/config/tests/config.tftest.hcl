@@ -1,17 +1,16 @@
 mock_provider "aws" {}
 
 variables {
-  path        = "/notegen/test/"
-  kms_key_arn = "arn:aws:kms:ca-central-1:111122223333:key/00000000-0000-0000-0000-000000000001"
-  parameters  = { neo4j_uri = "bolt://neo4j.test.notegen.internal:7687", aws_region = "ca-central-1" }
+  path       = "/notegen/test/"
+  parameters = { neo4j_uri = "bolt://neo4j.test.notegen.internal:7687", aws_region = "ca-central-1" }
 }
 
 run "secure_defaults" {
   command = plan
 
   assert {
-    condition     = alltrue([for p in aws_ssm_parameter.this : p.type == "SecureString" && p.key_id == var.kms_key_arn])
-    error_message = "Parameters are SecureString with the CMK."
+    condition     = alltrue([for p in aws_ssm_parameter.this : p.type == "String"])
+    error_message = "Parameters hold non-secret configuration only."
   }
   assert {
     condition     = aws_ssm_parameter.this["neo4j_uri"].name == "/notegen/test/neo4j_uri"

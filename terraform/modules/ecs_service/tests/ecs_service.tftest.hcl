@@ -14,6 +14,9 @@ mock_provider "aws" {
   mock_resource "aws_acm_certificate_validation" {
     defaults = { certificate_arn = "arn:aws:acm:ca-central-1:111122223333:certificate/00000000-0000-0000-0000-000000000001" }
   }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::notegen-test-alb-logs", id = "notegen-test-alb-logs" }
+  }
   mock_resource "aws_lb" {
     defaults = { arn = "arn:aws:elasticloadbalancing:ca-central-1:111122223333:loadbalancer/app/notegen-test-api/0123456789abcdef" }
   }
@@ -32,11 +35,12 @@ variables {
   name        = "notegen-test-api"
   environment = "prod"
   network = {
-    vpc_id             = "vpc-0123456789abcdef0"
-    vpc_cidr           = "10.20.0.0/16"
-    public_subnet_ids  = ["subnet-a", "subnet-b"]
-    private_subnet_ids = ["subnet-c", "subnet-d"]
+    vpc_id   = "vpc-0123456789abcdef0"
+    vpc_cidr = "10.20.0.0/16"
   }
+  public_subnet_ids  = ["subnet-a", "subnet-b"]
+  private_subnet_ids = ["subnet-c", "subnet-d"]
+  access_logs        = { bucket_name = "notegen-test-alb-logs" }
   cluster = {
     arn          = "arn:aws:ecs:ca-central-1:111122223333:cluster/notegen-test"
     name         = "notegen-test"
@@ -48,7 +52,7 @@ variables {
     tag            = "v1.0.0"
   }
   certificate = { domain_name = "api.test.notegen.example" }
-  secrets = {
+  secret_arns = {
     AZURE_OPENAI_API_KEY = { secret_arn = "arn:aws:secretsmanager:ca-central-1:111122223333:secret:azure-AbCdEf", json_key = "api_key" }
   }
   parameters = {
@@ -80,6 +84,10 @@ run "secure_defaults" {
   assert {
     condition     = aws_lb.this.drop_invalid_header_fields && aws_lb.this.enable_deletion_protection
     error_message = "The ALB must drop invalid headers and be protected from deletion."
+  }
+  assert {
+    condition     = one(aws_lb.this.access_logs).enabled && one(aws_lb.this.access_logs).bucket == "notegen-test-alb-logs"
+    error_message = "ALB access logs are on by default."
   }
   assert {
     condition     = one(aws_lb_target_group.this.health_check).path == "/readyz"

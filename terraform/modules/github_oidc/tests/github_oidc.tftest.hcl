@@ -19,9 +19,9 @@ variables {
   ecr_repository_arn = "arn:aws:ecr:ca-central-1:111122223333:repository/notegen-test/api"
   state              = { bucket = "notegen-terraform-state", key = "test/terraform.tfstate" }
   read_scope = {
-    bucket_prefix     = "notegen-test-"
-    parameter_path    = "/notegen/test/"
-    parameter_key_arn = "arn:aws:kms:ca-central-1:111122223333:key/00000000-0000-0000-0000-000000000001"
+    bucket_prefix  = "notegen-test-"
+    parameter_path = "/notegen/test/"
+    secret_prefix  = "notegen-test/"
   }
 }
 
@@ -41,6 +41,10 @@ run "secure_defaults" {
       for a in s.Action : a != "*" && !endswith(a, ":*") && !can(regex(":(Put|Create|Delete|Update|Attach|Detach|Tag|Untag)", a))
     ]]))
     error_message = "The plan role is read-only and names its actions."
+  }
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Resource != "*" || s.Sid == "ReadsThatCannotBeScoped"])
+    error_message = "Resource '*' only for reads that cannot be scoped."
   }
   assert {
     condition     = !contains(flatten([for s in jsondecode(aws_iam_role_policy.plan.policy).Statement : s.Action]), "secretsmanager:GetSecretValue")

@@ -1,13 +1,7 @@
-mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111122223333" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-}
+mock_provider "aws" {}
 
 variables {
+  account_id         = "111122223333"
   alias              = "notegen-test-data"
   description        = "test key"
   service_principals = ["logs.ca-central-1.amazonaws.com"]
@@ -59,4 +53,12 @@ run "reject_aws_alias" {
     alias = "aws/s3"
   }
   expect_failures = [var.alias]
+}
+
+run "reject_bad_account" {
+  command = plan
+  variables {
+    account_id = "*"
+  }
+  expect_failures = [var.account_id]
 }

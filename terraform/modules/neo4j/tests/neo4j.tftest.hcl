@@ -56,8 +56,8 @@ variables {
     bucket_kms_key_arn = "arn:aws:kms:ca-central-1:111122223333:key/00000000-0000-0000-0000-000000000001"
   }
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
-  admin_password = "test-only-not-a-secret"
-  password       = { secret_name = "notegen-test/neo4j-admin" }
+  admin_password    = "test-only-not-a-secret"
+  admin_secret_name = "notegen-test/neo4j-admin"
 }
 
 run "secure_defaults" {
@@ -146,17 +146,17 @@ run "restore_follows_the_current_object" {
 run "reject_short_prod_recovery_window" {
   command = plan
   variables {
-    password = { secret_name = "notegen-test/neo4j-admin", recovery_window_in_days = 7 }
+    recovery_window_in_days = 7
   }
-  expect_failures = [var.password]
+  expect_failures = [var.recovery_window_in_days]
 }
 
 run "reject_rotation_without_lambda" {
   command = plan
   variables {
-    password = { secret_name = "notegen-test/neo4j-admin", rotation_enabled = true }
+    rotation = { enabled = true }
   }
-  expect_failures = [var.password]
+  expect_failures = [var.rotation]
 }
 
 run "reject_unpinned_foreign_image" {

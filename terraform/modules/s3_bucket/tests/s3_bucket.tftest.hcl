@@ -82,3 +82,23 @@ run "reject_short_expiration" {
   }
   expect_failures = [var.expiration_days]
 }
+
+run "log_delivery_bucket_uses_sse_s3" {
+  command = plan
+  variables {
+    kms_key_arn         = null
+    log_delivery_sse_s3 = true
+  }
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "A log-delivery bucket uses SSE-S3."
+  }
+}
+
+run "reject_missing_key" {
+  command = plan
+  variables {
+    kms_key_arn = null
+  }
+  expect_failures = [var.kms_key_arn]
+}

@@ -35,9 +35,9 @@ run "reject_short_prod_recovery_window" {
 run "reject_unknown_strategy" {
   command = plan
   variables {
-    secrets = { x = { description = "x", strategy = "none" } }
+    definitions = { x = { description = "x", strategy = "none" } }
   }
-  expect_failures = [var.secrets]
+  expect_failures = [var.definitions]
 }
 
 run "reject_rare_rotation" {
