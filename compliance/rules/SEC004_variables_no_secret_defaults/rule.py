@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.secrets import looks_secret_name, secret_keys
+from compliance.secrets import looks_secret_name, secret_keys, secret_value_kind
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -16,7 +16,9 @@ def check(resource: Resource, model: Model) -> Result | None:
     if isinstance(default, Unknown):
         return unknown("default is not known")
     if literal and not named:
-        return failed(f"default holds a secret-looking value at {', '.join(literal[:3])}")
+        kind = secret_value_kind(default)
+        where = kind if kind else f"a secret-looking value at {', '.join(literal[:3])}"
+        return failed(f"default holds {where}")
     problems = []
     if default not in (None, "", [], {}):
         problems.append("has a non-empty default: the secret is in the code and in every plan")
