@@ -3,7 +3,9 @@
 What a plan gives, and how it lands in the model:
 - `resource_changes`: every managed resource and every data source read at apply, with its action
   (create, update, replace, delete, forget, no-op, read). Values are `after`, with `after_unknown` paths
-  turned into `Unknown`s that carry the references of the configuration expression behind them.
+  turned into `Unknown`s that carry the references of the configuration expression behind them, except
+  arguments the configuration does not write at all: those are the provider's defaults, unset (None)
+  as in HCL (see `_unknown`).
 - Resources being deleted or forgotten keep their `before` values and action "delete"/"forget", so the
   diff tool can list them. They will not exist after apply, so rules must not judge them:
   `compliance.scan` leaves them out of the model it hands to the engine (see `judged`).
@@ -42,7 +44,7 @@ IDENTITIES = frozenset({"id", "arn"})
 PROVIDER_SECRETS = frozenset({"access_key", "secret_key", "token"})
 _ACTIONS: dict[tuple[str, ...], str] = {("delete", "create"): "replace", ("create", "delete"): "replace"}
 
-Refs = Callable[[list[str]], tuple[str, ...]]
+Refs = Callable[[list[str]], tuple[str, ...] | None]
 
 
 def load_plan(path: Path) -> tuple[Resource, ...]:
@@ -161,12 +163,16 @@ class _Plan:
         config = self.config.resource(path, local)
         expressions = config.get("expressions")
 
-        def refs(keys: list[str]) -> tuple[str, ...]:
-            return self.config.expression_refs(path, prefix, expressions, keys)
+        defaults = mode == "managed" and bool(config)
+
+        def refs(keys: list[str]) -> tuple[str, ...] | None:
+            """References behind an unknown value; None where it is left to the provider's default."""
+            found = self.config.expression_refs(path, prefix, as_mapping(expressions), keys)
+            if found is None:
+                return None if defaults and keys[0] not in IDENTITIES else ()
+            return found
 
         merged = _merge(values, unknown, [], refs)
-        if mode == "managed" and config:
-            merged = _provider_defaults(merged, unknown, as_mapping(expressions), sensitive)
         provider = _provider_address(
             self._effective(str(config.get("provider_config_key") or _provider_local(item)))
         )
@@ -353,7 +359,7 @@ def _module_resources(module: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[
 def _merge(value: Any, unknown: Any, at: list[str], refs: Refs) -> Any:
     """`value` with every path that `unknown` marks true replaced by an Unknown carrying its references."""
     if unknown is True:
-        return Unknown(refs(at), "known after apply")
+        return _unknown(refs(at))
     if isinstance(unknown, dict) and unknown:
         base = value if isinstance(value, dict) else {}
         merged = dict(base)
@@ -367,34 +373,19 @@ def _merge(value: Any, unknown: Any, at: list[str], refs: Refs) -> Any:
             if index < len(items):
                 items[index] = _merge(items[index], inner, [*at, str(index)], refs)
             elif inner is True:
-                items.append(Unknown(refs([*at, str(index)]), "known after apply"))
+                items.append(_unknown(refs([*at, str(index)])))
         return items
     return value
 
 
-def _provider_defaults(
-    values: Mapping[str, Any], unknown: Any, expressions: Mapping[str, Any], sensitive: Any
-) -> Mapping[str, Any]:
-    """Unset, not unknown: a scalar argument the configuration does not set, which the provider fills in.
-
-    Optional+computed arguments left out of the configuration (EFS `encrypted`, log group `kms_key_id`)
-    are unknown in plan JSON only because the provider fills in its default; in HCL the same resource
-    simply lacks the argument. Both forms must judge alike, so such a value becomes None. Only scalars:
-    a collection (listed as [] or {} in after_sensitive, even when unknown) may come from a `dynamic`
-    block, which the configuration section omits, so it stays unknown; `id` and `arn` are identities,
-    never defaults. Without after_sensitive (or without configuration) nothing changes.
-    """
-    if not isinstance(unknown, dict) or not isinstance(sensitive, dict):
-        return values
-    unset = [
-        key
-        for key, flag in unknown.items()
-        if flag is True
-        and key not in expressions
-        and key not in IDENTITIES
-        and not isinstance(sensitive.get(key), list | dict)
-    ]
-    return {**values, **dict.fromkeys(unset)} if unset else values
+def _unknown(refs: tuple[str, ...] | None) -> Unknown | None:
+    """Known after apply, with its references; or None (unset) for an argument the configuration
+    leaves to the provider's default (EFS `encrypted`, a log group's `kms_key_id`, an OpenSearch
+    `encrypt_at_rest` block): in HCL the same resource simply lacks it, and both forms must judge
+    alike. `id` and `arn` are identities, never defaults. Limitation: a `dynamic` block whose
+    for_each is unknown at plan time is missing from the configuration section and reads as unset;
+    scan the HCL of the root as well to see it."""
+    return None if refs is None else Unknown(refs, "known after apply")
 
 
 def _redact(value: Any, sensitive: Any) -> Any:

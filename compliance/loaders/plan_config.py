@@ -139,29 +139,35 @@ class Configuration:
 
     def expression_refs(
         self, path: ModulePath, prefix: str, expressions: Any, keys: list[str]
-    ) -> tuple[str, ...]:
-        """References of the expression at a value path inside a resource's `expressions`.
+    ) -> tuple[str, ...] | None:
+        """References of the expression at a value path inside a resource's `expressions`, or None
+        when the configuration plainly does not set that value.
 
         Nested blocks are lists of expression dicts; a leaf expression ({"references": ...}) covers every
         value below it (a list attribute whose elements are unknown); a whole unknown block takes the
-        references of every expression inside it.
+        references of every expression inside it. None only when the missing key is the value itself:
+        a value inside a block the configuration lacks comes from a `dynamic` block (which the
+        configuration section omits), so it is not "unset".
         """
         current: Any = expressions
-        for key in keys:
+        for depth, key in enumerate(keys):
             if isinstance(current, list):
+                if key.isdecimal():
+                    index = int(key)
+                    if index >= len(current):
+                        return ()  # more blocks than written: dynamic ones
+                    current = current[index]
+                    continue
                 if not current:
                     return ()
-                index = int(key) if key.isdecimal() else 0
-                current = current[index] if index < len(current) else current[0]
-                if key.isdecimal():
-                    continue
+                current = current[0]
             if not isinstance(current, dict):
                 return ()
             if _is_leaf(current):
                 break
-            current = current.get(key)
-            if current is None:
-                return ()
+            if key not in current:
+                return None if depth == len(keys) - 1 else ()
+            current = current[key]
         return self.refs(path, prefix, list(_all_references(current)))
 
 
@@ -178,7 +184,7 @@ def _all_references(expression: Any) -> Iterator[str]:
 
 
 def _is_leaf(expression: Mapping[str, Any]) -> bool:
-    return "references" in expression or "constant_value" in expression or not expression
+    return "references" in expression or "constant_value" in expression
 
 
 def _most_specific(found: Mapping[str, None]) -> tuple[str, ...]:
