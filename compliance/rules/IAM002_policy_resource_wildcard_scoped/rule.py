@@ -18,8 +18,6 @@ from compliance.policy import (
 UNSCOPABLE = (
     "sts:GetCallerIdentity",
     "ec2:Describe*",
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
     "ecr:GetAuthorizationToken",
     "ecs:DescribeTaskDefinition",
     "ecs:RegisterTaskDefinition",

@@ -35,8 +35,10 @@ def _federated(statement: Statement, provider: str) -> str | None:
 
 
 def _principal(statement: Statement, principal: Principal, ident: str) -> str | None:
-    if ident == "*" or (principal.kind != "Service" and "*" in ident):
-        return f"principal {principal.kind} {ident!r} lets anyone assume the role"
+    if ident == "*":
+        return f"principal {principal.kind} '*' lets anyone assume the role"
+    if principal.kind != "Service" and "*" in ident:
+        return f"wildcard principal {principal.kind} {ident!r} admits principals nobody named"
     if principal.kind == "Service":
         return f"service principal {ident!r} is a wildcard" if "*" in ident else None
     if principal.kind == "Federated":
