@@ -153,8 +153,8 @@ class Evaluator:
         condition, then, otherwise = trees(node)
         test = self.evaluate(condition, ctx, env)
         if isinstance(test, Unknown):
-            left = self.evaluate(then, ctx, env)
-            right = self.evaluate(otherwise, ctx, env)
+            left = self.value_or_unknown(then, ctx, env)
+            right = self.value_or_unknown(otherwise, ctx, env)
             if not has_unknown(left) and not has_unknown(right) and equal(left, right):
                 return left
             if is_set(left) and is_set(right):

@@ -21,8 +21,15 @@ from compliance.model import InputError
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Files larger than this are refused as bad input."""
 
-_TREE_CACHE: dict[str, Any] = {}
+_TREE_CACHE: dict[str, Any] = {}  # sha256 of a file's text -> parse tree: each file is parsed once
 _TEMPLATE_CACHE: dict[str, Any] = {}
+_CACHE_LIMIT = 2048  # entries; a long-running process (pytest plugin, service) must not grow forever
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +103,7 @@ def parse_template(text: str) -> Any:
             raise ValueError("invalid template")
         attr = _children(tree.children[0])[0]
         cached = _children(attr)[-1].children[0]
-        _TEMPLATE_CACHE[text] = cached
+        _remember(_TEMPLATE_CACHE, text, cached)
     return cached
 
 
@@ -132,7 +139,7 @@ def _tree(text: str, path: Path) -> Any:
     tree = _TREE_CACHE.get(key)
     if tree is None:
         tree = _parse_hcl(text, path)
-        _TREE_CACHE[key] = tree
+        _remember(_TREE_CACHE, key, tree)
     return tree
 
 

@@ -141,9 +141,20 @@ def redact(values: dict[str, Any], paths: frozenset[str]) -> dict[str, Any]:
         container: Any = values
         *parents, last = path.split(".")
         for part in parents:
-            container = container[int(part)] if isinstance(container, list) else container.get(part)
-        key: Any = int(last) if isinstance(container, list) else last
-        current = container[key]
-        if current is not None and not isinstance(current, Unknown):
-            container[key] = REDACTED
+            container = _child(container, part)
+        if _child(container, last) not in (None, _ABSENT) and not isinstance(
+            _child(container, last), Unknown
+        ):
+            container[int(last) if isinstance(container, list) else last] = REDACTED
     return values
+
+
+_ABSENT: Any = object()
+
+
+def _child(container: Any, part: str) -> Any:
+    if isinstance(container, dict):
+        return container.get(part, _ABSENT)
+    if isinstance(container, list) and part.isdigit() and int(part) < len(container):
+        return container[int(part)]
+    return _ABSENT
