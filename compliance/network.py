@@ -111,6 +111,11 @@ def configured(resource: Resource, key: str) -> Any:
     return None if left_unset(resource, value) else value
 
 
+def configured_blocks(resource: Resource, name: str) -> list[Mapping[str, Any]] | Unknown:
+    """Nested blocks as configured ([] when the configuration has none, in both forms)."""
+    return blocks({name: configured(resource, name)}, name)
+
+
 def left_unset(resource: Resource, value: Any) -> bool:
     """Whether a value (at any depth) is a plan's computed stand-in for an unset attribute (see configured)."""
     return resource.origin is Origin.PLAN and isinstance(value, Unknown) and not value.refs
@@ -148,7 +153,7 @@ def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
 
 def _inline_routes(table: Resource, model: Model) -> Placement:
     # No inline route blocks: the attribute is computed (from aws_route resources, judged separately).
-    routes = blocks({"route": configured(table, "route")}, "route")
+    routes = configured_blocks(table, "route")
     if isinstance(routes, Unknown):
         # The whole set is known only after apply: its references still tell whether it names an IGW.
         if _gateway_is_igw(routes, model) is Placement.PUBLIC:
@@ -328,10 +333,25 @@ def _list(value: Any) -> tuple[Any, ...]:
     return (items,) if isinstance(items, Unknown) else tuple(items)
 
 
+def rule_blocks(resource: Resource, direction: str) -> list[Mapping[str, Any]] | Unknown:
+    """A security group's inline `ingress` / `egress` blocks; Unknown when their number is not known.
+
+    A `dynamic` block over a collection known only after apply shows in a plan as one placeholder
+    element whose protocol and ports are all unknown: it may stand for no rule or for many.
+    """
+    found = configured_blocks(resource, direction)
+    if isinstance(found, Unknown):
+        return found
+    for block in found:
+        if all(left_unset(resource, block.get(key)) for key in ("protocol", "from_port", "to_port")):
+            return Unknown(reason=f"{direction} comes from a dynamic block known only after apply")
+    return found
+
+
 def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
     """The ingress permissions a security group or a rule resource adds (empty for egress rules)."""
     if resource.type in SG_TYPES:
-        found = blocks({"ingress": configured(resource, "ingress")}, "ingress")
+        found = rule_blocks(resource, "ingress")
         if isinstance(found, Unknown):
             return found
         return tuple(_from_block(block) for block in found)

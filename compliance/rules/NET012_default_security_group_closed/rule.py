@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.network import configured, targets
-from compliance.values import blocks
+from compliance.network import rule_blocks, targets
 
 RULE_TYPES = (
     "aws_security_group_rule",
@@ -18,7 +17,7 @@ def check(resource: Resource, model: Model) -> Result | None:
         return _rule_on_default(resource, model)
     found: list[str] = []
     for direction in ("ingress", "egress"):
-        rules = blocks({direction: configured(resource, direction)}, direction)
+        rules = rule_blocks(resource, direction)
         if isinstance(rules, Unknown):
             return unknown(f"{direction} of the default security group is not known before apply")
         if rules:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
+from compliance.network import configured_blocks
 from compliance.residency import regions_result, s3_bucket_region
 from compliance.values import blocks, get
 
 
 def check(resource: Resource, model: Model) -> Result | None:
     if resource.type == "aws_s3_bucket":  # the legacy inline replication_configuration block
-        configs = blocks(resource.values, "replication_configuration")
+        configs = configured_blocks(resource, "replication_configuration")
         if isinstance(configs, Unknown):
             return unknown("replication_configuration is not known before apply")
         if not configs:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
+from compliance.network import configured_blocks
 from compliance.residency import regions_result
-from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:
-    replicas = blocks(resource.values, "replica")
+    replicas = configured_blocks(resource, "replica")
     if isinstance(replicas, Unknown):
         return unknown("replica is not known before apply")
     return regions_result([(r.get("region"), f"replica[{i}].region") for i, r in enumerate(replicas)])
