@@ -347,7 +347,10 @@ resource "t_x" "e" {
 def test_references_become_unknowns_with_addresses(tmp_path: Path) -> None:
     extra = 'resource "aws_kms_key" "k" {\n  count = 2\n}\ndata "aws_caller_identity" "me" {}\n'
     assert value(tmp_path, "aws_kms_key.k[1].arn", extra).refs == ("aws_kms_key.k[1]",)
-    assert value(tmp_path, "aws_kms_key.k[*].arn", extra).refs == ("aws_kms_key.k",)
+    assert [u.refs for u in value(tmp_path, "aws_kms_key.k[*].arn", extra)] == [
+        ("aws_kms_key.k[0]",),
+        ("aws_kms_key.k[1]",),
+    ]
     assert value(tmp_path, "data.aws_caller_identity.me.account_id", extra).refs == (
         "data.aws_caller_identity.me",
     )
@@ -565,7 +568,10 @@ def test_local_modules_addresses_inputs_and_outputs(tmp_path: Path) -> None:
     target = resources["module.neo4j.aws_efs_mount_target.this"]
     assert target.module == "module.neo4j"
     assert target.values["subnet_id"].refs == ("module.vpc.aws_subnet.private[0]",)
-    assert target.values["subnets"].refs == ("module.vpc.aws_subnet.private",)
+    assert [u.refs for u in target.values["subnets"]] == [
+        ("module.vpc.aws_subnet.private[0]",),
+        ("module.vpc.aws_subnet.private[1]",),
+    ]
     assert resources['module.stores["b"].aws_efs_file_system.this'].values["creation_token"] == "b"
     uses = resources["t_x.uses"].values
     assert uses["a"].refs == ('module.stores["a"].aws_efs_file_system.this',)
@@ -1050,3 +1056,33 @@ resource "aws_kms_key" "map" {
     assert value(tmp_path, "aws_kms_key.two[1].arn", extra).refs == ("aws_kms_key.two[1]",)
     assert value(tmp_path, 'aws_kms_key.map["a"].arn', extra).refs == ('aws_kms_key.map["a"]',)
     assert "does not exist" in value(tmp_path, 'aws_kms_key.map["b"].arn', extra).reason
+
+
+def test_whole_resource_references_follow_known_instances(tmp_path: Path) -> None:
+    resources = load(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_kms_key" "k" {}
+resource "aws_subnet" "public" {
+  for_each   = { a = "10.0.1.0/24", b = "10.0.2.0/24" }
+  cidr_block = each.value
+}
+resource "aws_subnet" "later" {
+  for_each = aws_kms_key.k.tags
+}
+resource "aws_route_table_association" "public" {
+  for_each  = aws_subnet.public
+  subnet_id = each.value.id
+}
+resource "t_x" "e" {
+  count_of = length(aws_subnet.public)
+  later    = aws_subnet.later
+}
+"""
+        },
+    )
+    association = resources['aws_route_table_association.public["b"]']
+    assert association.values["subnet_id"].refs == ('aws_subnet.public["b"]',)
+    assert resources["t_x.e"].values["count_of"] == 2
+    assert resources["t_x.e"].values["later"] == Unknown(refs=("aws_subnet.later",))

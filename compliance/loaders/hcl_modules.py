@@ -399,27 +399,34 @@ class Context:
         return os.path.relpath(self.module.config.dir, root)
 
     def _resource(self, block: Block, head: str, rest: list[Step], used: int) -> tuple[Any, int]:
-        """A resource's attributes are known only after apply: an Unknown naming the instance(s).
+        """A resource's attributes are known only after apply: Unknowns naming the instance(s).
 
         Where count/for_each is known, instance keys are checked (a missing instance is an error that
-        try() can catch) and a resource with no instances is an empty list or map.
+        try() can catch) and the resource as a whole is a list (count) or map (for_each) of per-instance
+        Unknowns, so `for_each = aws_subnet.public` and `length(...)` work as in a plan.
         """
         address = f"{self.module.prefix}{head}"
         expansion = self.module.expansion(block)
-        expanded = "count" in block.attrs or "for_each" in block.attrs
+        counted = "count" in block.attrs
         known = not (expansion and expansion[0][0] == "[*]")
+        attribute = next((arg for step, arg in rest if step == "attr"), None)
         key = rest[0][1] if rest and rest[0][0] == "index" else None
         if key is not None and not isinstance(key, Unknown):
-            suffix = instance_suffix(number(key) if "count" in block.attrs else to_string(key))
+            suffix = instance_suffix(number(key) if counted else to_string(key))
             if known and suffix not in {s for s, _, _ in expansion}:
                 raise EvalError(f"{address}{suffix} does not exist")
-            address += suffix
-            used += 1
-        elif key is None and expanded and known and not expansion:
-            return ([] if "count" in block.attrs else {}), used
-        attribute = next((arg for step, arg in rest if step == "attr"), None)
-        reason = f"{address}.{attribute} is known only after apply" if attribute else ""
-        return Unknown(refs=(address,), reason=reason), used
+            return _after_apply(address + suffix, attribute), used + 1
+        if key is None and known and (counted or "for_each" in block.attrs):
+            instances = {suffix: _after_apply(address + suffix, attribute) for suffix, _, _ in expansion}
+            if counted:
+                return list(instances.values()), used
+            return {_key_of(suffix): item for suffix, item in instances.items()}, used
+        return _after_apply(address, attribute), used
+
+
+def _after_apply(address: str, attribute: str | None) -> Unknown:
+    reason = f"{address}.{attribute} is known only after apply" if attribute else ""
+    return Unknown(refs=(address,), reason=reason)
 
 
 # --- expansion ---------------------------------------------------------------------------------------
