@@ -191,7 +191,8 @@ def _parse_hcl(text: str, path: Path) -> Any:
     try:
         return _parser().parse(text + "\n")
     except UnexpectedInput as error:
-        raise InputError(f"{display(path)}:{error.line}: invalid HCL: {_describe(error)}") from None
+        line = error.line if isinstance(error.line, int) and error.line > 0 else text.count("\n") + 1
+        raise InputError(f"{display(path)}:{line}: invalid HCL: {_describe(error)}") from None
     except (LarkError, ValueError, RecursionError) as error:
         raise InputError(f"{display(path)}: invalid HCL: {one_line(str(error))[:200]}") from None
 
@@ -208,11 +209,16 @@ def _parse_or_none(text: str) -> Any:
 def _describe(error: Any) -> str:
     token = getattr(error, "token", None)
     if token is not None:
-        return f"unexpected {str(token)[:40]!r} at column {error.column}"
+        if token.type == "$END":
+            return "unexpected end of file"
+        text = str(token).strip()
+        if not text:
+            return f"unexpected line break at column {error.column}"
+        return f"unexpected {text[:40]!r} at column {error.column}"
     char = getattr(error, "char", None)
     if char is not None:
         return f"unexpected character {char!r} at column {error.column}"
-    return f"unexpected end of input at column {error.column}"
+    return "unexpected end of file"
 
 
 def trees(node: Any) -> list[Any]:
