@@ -449,3 +449,16 @@ def test_planned_values_alone_and_prior_state_for_no_op(tmp_path: Path) -> None:
     assert loaded["aws_sqs_queue.old"].values == {"name": "old"}
     assert loaded["aws_sqs_queue.old"].action == "no-op"
     assert loaded["aws_sqs_queue.old"].region is None  # no provider configuration: unset, never guessed
+
+
+def test_a_wholly_unknown_object_has_no_known_values(tmp_path: Path) -> None:
+    change = {"actions": ["create"], "after": None, "after_unknown": True}
+    item = {
+        "address": "aws_sqs_queue.q",
+        "mode": "managed",
+        "type": "aws_sqs_queue",
+        "name": "q",
+        "change": change,
+    }
+    (queue,) = (r for r in load_plan(_write(tmp_path, {"format_version": "1.2", "resource_changes": [item]})))
+    assert queue.values == {} and queue.action == "create"

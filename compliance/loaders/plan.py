@@ -172,7 +172,7 @@ class _Plan:
                 return None if defaults and keys[0] not in IDENTITIES else ()
             return found
 
-        merged = _merge(values, unknown, [], refs)
+        merged = as_mapping(_merge(values, unknown, [], refs))
         provider = _provider_address(
             self._effective(str(config.get("provider_config_key") or _provider_local(item)))
         )
