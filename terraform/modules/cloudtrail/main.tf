@@ -22,18 +22,18 @@ module "bucket" {
     {
       Sid       = "CloudTrailReadsAcl"
       Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Principal = { Service = ["cloudtrail.amazonaws.com"] }
       Action    = ["s3:GetBucketAcl"]
       Resource  = [local.bucket_arn]
-      Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
+      Condition = { StringEquals = { "aws:SourceArn" = [local.trail_arn] } }
     },
     {
       Sid       = "CloudTrailWritesLogs"
       Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Principal = { Service = ["cloudtrail.amazonaws.com"] }
       Action    = ["s3:PutObject"]
       Resource  = ["${local.bucket_arn}/AWSLogs/${local.account_id}/*"]
-      Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn, "s3:x-amz-acl" = "bucket-owner-full-control" } }
+      Condition = { StringEquals = { "aws:SourceArn" = [local.trail_arn], "s3:x-amz-acl" = ["bucket-owner-full-control"] } }
     },
   ]
   tags = var.tags
@@ -52,9 +52,9 @@ resource "aws_iam_role" "this" {
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Principal = { Service = ["cloudtrail.amazonaws.com"] }
       Action    = ["sts:AssumeRole"]
-      Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
+      Condition = { StringEquals = { "aws:SourceArn" = [local.trail_arn] } }
     }]
   })
   tags = var.tags

@@ -86,8 +86,8 @@ resource "aws_security_group" "this" {
 # (ca-central-1: 985666609251) and the log delivery service principal in newer ones (ca-west-1).
 locals {
   elb_log_principal = {
-    AWS     = "arn:aws:iam::985666609251:root"
-    Service = "logdelivery.elasticloadbalancing.amazonaws.com"
+    AWS     = ["arn:aws:iam::985666609251:root"]
+    Service = ["logdelivery.elasticloadbalancing.amazonaws.com"]
   }
 }
 

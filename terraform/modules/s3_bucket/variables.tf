@@ -66,10 +66,10 @@ variable "policy_statements" {
   type = list(object({
     Sid       = string
     Effect    = string
-    Principal = map(any)
+    Principal = map(list(string))
     Action    = list(string)
     Resource  = list(string)
-    Condition = optional(map(map(any)))
+    Condition = optional(map(map(list(string))))
   }))
   default = []
 }
