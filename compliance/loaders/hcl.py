@@ -10,9 +10,11 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
 * Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
   replaced by "(sensitive)" (null and unknown values stay), so no report can print them.
 * What cannot be known statically is an `Unknown`: a reference to a resource or data source carries
-  its absolute address (``module.vpc.aws_subnet.private[0]``, or without the key for all instances);
-  a variable without a value, an unsupported function or an expression Terraform would reject carry
-  a reason instead. Unknowns propagate through operators and functions, merging their refs.
+  its absolute address (``module.vpc.aws_subnet.private[0]``). A whole counted resource is a list (a
+  map for for_each) of such per-instance Unknowns when its count/for_each is known, else one Unknown
+  naming the resource without a key. A variable without a value, an unsupported function or an
+  expression Terraform would reject give an Unknown with a reason and no refs. Unknowns propagate
+  through operators and functions, merging their refs.
 * A jsonencode() whose argument contains unknowns evaluates to the decoded structure (dicts and lists
   with Unknown leaves) rather than a string, so rules still see a policy's shape. A template that
   renders JSON around unknown values (a heredoc policy) is decoded the same way. Rules therefore
@@ -29,9 +31,10 @@ from typing import Any
 
 from compliance.loaders.hcl_bodies import evaluate_body, reference_names
 from compliance.loaders.hcl_config import config_files, load_config
+from compliance.loaders.hcl_eval import Evaluator
 from compliance.loaders.hcl_modules import Context, Loader, ModuleInstance, ProviderConfig
 from compliance.loaders.hcl_parse import Block, display, parse_file
-from compliance.loaders.hcl_values import redact
+from compliance.loaders.hcl_values import EvalError, redact
 from compliance.model import InputError, Origin, Resource, Source, Unknown
 
 __all__ = ["load_hcl"]
@@ -106,16 +109,12 @@ def _tfvars(directory: Path, var_files: list[Path]) -> dict[str, Any]:
             raise InputError(f"{display(given)}: variable file not found")
         files.append(given)
     values: dict[str, Any] = {}
-    evaluator = None
+    evaluator = Evaluator()
     for file in files:
-        top = parse_file(file)
+        top = parse_file(file, variables=True)
         if top.blocks:
             block = top.blocks[0]
             raise InputError(f"{display(file)}:{block.line}: blocks are not allowed in a variable file")
-        if evaluator is None:
-            from compliance.loaders.hcl_eval import Evaluator
-
-            evaluator = Evaluator()
         for name, attr in top.attrs.items():
             values[name] = evaluator.value_or_unknown(attr.expr, _NoReferences(directory), {})
     return values
@@ -128,8 +127,6 @@ class _NoReferences:
         self.root_dir = directory
 
     def resolve(self, root: str, steps: list[Any]) -> tuple[Any, int]:
-        from compliance.loaders.hcl_values import EvalError
-
         raise EvalError(f"variable files cannot refer to {root}")
 
 

@@ -78,11 +78,11 @@ def read_text(path: Path) -> str:
         raise InputError(f"{display(path)}: not UTF-8 text (byte {error.start})") from None
 
 
-def parse_file(path: Path) -> Block:
-    """The top-level body of a .tf, .tfvars, .tf.json or .tfvars.json file."""
+def parse_file(path: Path, variables: bool = False) -> Block:
+    """The top-level body of a .tf or .tf.json file, or of a variable file (`variables`)."""
     text = read_text(path)
     if path.name.endswith(".json"):
-        return _json_body(path, text)
+        return _json_body(path, text, variables)
     return _hcl_body(_tree(text, path), path)
 
 
@@ -279,7 +279,7 @@ def _name(node: Any) -> str:
 _LABELS = {"resource": 2, "data": 2, "module": 1, "provider": 1, "variable": 1, "output": 1}
 
 
-def _json_body(path: Path, text: str) -> Block:
+def _json_body(path: Path, text: str, variables: bool) -> Block:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -289,7 +289,7 @@ def _json_body(path: Path, text: str) -> Block:
         raise InputError(f"{display(path)}: invalid Terraform JSON: the top level is not an object")
     top = Block("", (), path, 1)
     lines = _LineFinder(text)
-    if path.name.endswith(".tfvars.json"):
+    if variables:
         for key, value in document.items():
             top.attrs[key] = Attr(key, JsonExpr(value, literal=True), lines.find(key))
         return top
