@@ -1086,3 +1086,13 @@ resource "t_x" "e" {
     assert association.values["subnet_id"].refs == ('aws_subnet.public["b"]',)
     assert resources["t_x.e"].values["count_of"] == 2
     assert resources["t_x.e"].values["later"] == Unknown(refs=("aws_subnet.later",))
+
+
+def test_nested_expansion_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hcl_modules, "MAX_TOTAL_INSTANCES", 50)
+    files: dict[str, str | bytes] = {
+        "main.tf": 'module "m" {\n  source = "./m"\n  count  = 10\n}\n',
+        "m/main.tf": 'resource "t_x" "a" {\n  count = 10\n}\n',
+    }
+    write(tmp_path, files)
+    assert _error([tmp_path]) == "m/main.tf:1: the configuration expands to over 50 instances"

@@ -25,6 +25,8 @@ MAX_MODULE_DEPTH = 16
 """Module calls nested deeper than this are refused (Terraform has no limit; real trees stay under 5)."""
 MAX_INSTANCES = 10_000
 """A count or for_each expanding to more instances than this is refused as bad input."""
+MAX_TOTAL_INSTANCES = 200_000
+"""Nested expansions (a module's for_each times its resources' counts) are bounded too."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Loader:
         self.implicit: dict[str, tuple[str, str, Source]] = {}  # address -> (module, name, first user)
         self._configs: dict[Path, ModuleConfig] = {}
         self.variables_emitted: set[str] = set()  # module paths whose variables were emitted
+        self.instances = 0  # expanded instances so far, against MAX_TOTAL_INSTANCES
 
     def config(self, directory: Path) -> ModuleConfig:
         """The configuration of a module directory, read once per scan."""
@@ -443,15 +446,15 @@ def expand(module: ModuleInstance, block: Block) -> Expansion:
         if isinstance(count, bool) or not isinstance(count, int | float):
             reason = count.reason if isinstance(count, Unknown) else "count is not a number"
             return [("[*]", Unknown(refs=_refs(count), reason=reason or "count is unknown"), None)]
-        _check_size(int(count), where)
+        _check_size(module, int(count), where)
         return [(f"[{i}]", i, None) for i in range(int(count))]
     if "for_each" in block.attrs:
         items = evaluator.value_or_unknown(block.attrs["for_each"].expr, module.context, {})
         if isinstance(items, dict):
-            _check_size(len(items), where)
+            _check_size(module, len(items), where)
             return [(instance_suffix(k), None, (k, items[k])) for k in sorted(items)]
         if isinstance(items, list) and not has_unknown(items) and all(isinstance(i, str) for i in items):
-            _check_size(len(items), where)
+            _check_size(module, len(items), where)
             return [(instance_suffix(k), None, (k, k)) for k in sorted(set(items))]
         reason = "for_each is unknown" if has_unknown(items) else "for_each is not a map or set of strings"
         unknown = merge_unknown([items], reason)
@@ -463,9 +466,12 @@ def _refs(value: Any) -> tuple[str, ...]:
     return value.refs if isinstance(value, Unknown) else ()
 
 
-def _check_size(size: int, where: str) -> None:
+def _check_size(module: ModuleInstance, size: int, where: str) -> None:
     if size > MAX_INSTANCES:
         raise InputError(f"{where}: {size} instances, over the limit of {MAX_INSTANCES}")
+    module.loader.instances += size
+    if module.loader.instances > MAX_TOTAL_INSTANCES:
+        raise InputError(f"{where}: the configuration expands to over {MAX_TOTAL_INSTANCES} instances")
 
 
 def instance_suffix(key: Any) -> str:
