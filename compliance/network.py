@@ -27,7 +27,11 @@ from compliance.values import blocks
 IGW_TYPES = ("aws_internet_gateway",)
 LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
 SG_TYPES = ("aws_security_group", "aws_default_security_group")
-SG_RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+SG_RULE_TYPES = (
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+)
 # Neo4j's HTTPS, HTTP and Bolt ports: reachable only from inside the VPC or from the app's group.
 NEO4J_PORTS = (7473, 7474, 7687)
 # Attribute names under which a resource attaches security groups to itself (not rule sources).
