@@ -271,10 +271,9 @@ class _Plan:
             if change.get("actions") == ["delete"]:
                 continue
             config = as_mapping(configured.get(name))
-            value = as_mapping(planned.get(name)).get("value")
-            if change.get("after_unknown") is True or (name not in planned and "value" not in change):
-                references = as_mapping(config.get("expression")).get("references")
-                value = Unknown(self.config.refs((), "", references), "known after apply")
+            refs = self.config.refs((), "", as_mapping(config.get("expression")).get("references"))
+            unknown = change.get("after_unknown") if name in planned else True
+            value = _merge(as_mapping(planned.get(name)).get("value"), unknown, [], _always(refs))
             sensitive = bool(as_mapping(planned.get(name)).get("sensitive") or config.get("sensitive"))
             yield self._named("terraform_output", "output", name, "", value, "value", sensitive)
 
@@ -376,6 +375,11 @@ def _merge(value: Any, unknown: Any, at: list[str], refs: Refs) -> Any:
                 items.append(_unknown(refs([*at, str(index)])))
         return items
     return value
+
+
+def _always(refs: tuple[str, ...]) -> Refs:
+    """Every unknown part of an output derives from the output's own expression."""
+    return lambda _keys: refs
 
 
 def _unknown(refs: tuple[str, ...] | None) -> Unknown | None:
