@@ -77,6 +77,8 @@ class Evaluator:
             return self.evaluate(node, ctx, env)
         except EvalError as error:
             return Unknown(reason=str(error))
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:  # fail closed, never crash
+            return Unknown(reason=f"cannot evaluate: {type(error).__name__}: {error}"[:200])
 
     # --- literals and collections -------------------------------------------------------------------
 
