@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -89,18 +89,64 @@ def refs_in(value: Any) -> tuple[str, ...]:
 
 
 def targets(value: Any, model: Model, *types: str) -> tuple[Resource, ...]:
-    """Resources of `types` that a value references (directly or inside lists)."""
+    """Resources of `types` that a value points at: through the references of Unknown values, or by a
+    literal id or ARN equal to a resource's own (an already-applied resource in a plan)."""
     seen: dict[str, Resource] = {}
-    for ref in refs_in(value):
-        for resource in model.resolve(ref):
-            if not types or resource.type in types:
-                seen[resource.address] = resource
+    for resource in _pointed_at(value, model):
+        if not types or resource.type in types:
+            seen[resource.address] = resource
     return tuple(seen.values())
 
 
 def references(value: Any, resource: Resource, model: Model) -> bool:
-    """Whether `value` references `resource` (an exact instance or its whole counted resource)."""
-    return any(r.address == resource.address for ref in refs_in(value) for r in model.resolve(ref))
+    """Whether `value` points at `resource` (an exact instance or its whole counted resource)."""
+    return any(r.address == resource.address for r in _pointed_at(value, model))
+
+
+def _pointed_at(value: Any, model: Model) -> Iterator[Resource]:
+    for ref in refs_in(value):
+        yield from model.resolve(ref)
+    index = _index(model)
+    for text in _strings(value):
+        yield from index.by_id.get(text, ())
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def unresolved(value: Any) -> bool:
+    """An unknown value with no reference: nothing tells what it points at."""
+    return isinstance(value, Unknown) and not value.refs
+
+
+@dataclass
+class _Index:
+    """Lookups built once per model: resources by their known id or ARN, and who attaches each group."""
+
+    model: Model
+    by_id: dict[str, list[Resource]] = field(default_factory=dict)
+    attached: dict[str, list[Resource]] | None = None
+
+
+_LAST_INDEX: list[_Index] = []  # the engine evaluates one model at a time
+
+
+def _index(model: Model) -> _Index:
+    if _LAST_INDEX and _LAST_INDEX[0].model is model:
+        return _LAST_INDEX[0]
+    index = _Index(model)
+    for resource in model.resources:
+        for key in ("id", "arn"):
+            value = resource.values.get(key)
+            if isinstance(value, str) and value:
+                index.by_id.setdefault(value, []).append(resource)
+    _LAST_INDEX[:] = [index]
+    return index
 
 
 def configured(resource: Resource, key: str) -> Any:
@@ -146,12 +192,12 @@ def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
     if isinstance(gateway, str):
         return Placement.PUBLIC if gateway.startswith("igw-") else Placement.PRIVATE
     if isinstance(gateway, Unknown):
-        refs = [r for ref in gateway.refs for r in model.resolve(ref)]
-        if any(r.type in IGW_TYPES for r in refs) or any(
-            ref.split("[")[0].startswith("data.aws_internet_gateway") for ref in gateway.refs
+        resolved = [model.resolve(ref) for ref in gateway.refs]
+        if any(r.type in IGW_TYPES for found in resolved for r in found) or any(
+            ref.startswith("data.aws_internet_gateway.") for ref in gateway.refs
         ):
             return Placement.PUBLIC
-        return Placement.PRIVATE if refs else Placement.UNKNOWN
+        return Placement.PRIVATE if resolved and all(resolved) else Placement.UNKNOWN
     return Placement.UNKNOWN
 
 
@@ -202,9 +248,8 @@ def _default_table(vpc: Resource, model: Model) -> _Table:
 def _tables(value: Any, model: Model) -> list[_Table] | None:
     """The route tables a route_table_id names; None when it names nothing in the model."""
     kinds = ("aws_route_table", "aws_default_route_table", "aws_vpc")
-    refs = refs_in(value)
     named = targets(value, model, *kinds)
-    if not refs or not all(any(r.type in kinds for r in model.resolve(ref)) for ref in refs):
+    if not named or not all(any(r.type in kinds for r in model.resolve(ref)) for ref in refs_in(value)):
         return None
     tables: list[_Table] = []
     for resource in named:
@@ -224,7 +269,7 @@ def _main_table(vpc: Resource, model: Model) -> list[_Table] | None:
         vpc_id = association.values.get("vpc_id")
         if references(vpc_id, vpc, model):
             return _tables(association.values.get("route_table_id"), model)
-        if not refs_in(vpc_id):
+        if unresolved(vpc_id):
             chosen = None  # an association for a VPC we cannot identify may be this one's
     return chosen
 
@@ -232,7 +277,7 @@ def _main_table(vpc: Resource, model: Model) -> list[_Table] | None:
 def subnet_placement(subnet: Resource, model: Model) -> Placement:
     """Whether one aws_subnet / aws_default_subnet is public, from the route table it uses."""
     explicit: list[Placement] = []
-    unresolved = False
+    unknown_association = False
     for association in model.of_type("aws_route_table_association"):
         subnet_id = association.values.get("subnet_id")
         if subnet_id is None:
@@ -242,11 +287,11 @@ def subnet_placement(subnet: Resource, model: Model) -> Placement:
             explicit.extend(
                 [Placement.UNKNOWN] if tables is None else (_table_routes(t, model) for t in tables)
             )
-        elif not refs_in(subnet_id):
-            unresolved = True
+        elif unresolved(subnet_id):
+            unknown_association = True
     if explicit:
         return worst(explicit)
-    if unresolved:
+    if unknown_association:
         return Placement.UNKNOWN
     if subnet.type == "aws_default_subnet":
         # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway.
@@ -284,16 +329,14 @@ def subnets_placement(value: Any, model: Model) -> Verdict:
 
 
 def _subnet_ref(item: Any, model: Model) -> list[Verdict]:
-    refs = refs_in(item)
-    if not refs:
-        return [Verdict(Placement.UNKNOWN, item if isinstance(item, str) else "")]
-    found: list[Verdict] = []
-    for ref in refs:
-        subnets = [r for r in model.resolve(ref) if r.type in ("aws_subnet", "aws_default_subnet")]
-        found.extend(Verdict(subnet_placement(s, model), s.address) for s in subnets)
-        if not subnets:
+    kinds = ("aws_subnet", "aws_default_subnet")
+    found = [Verdict(subnet_placement(s, model), s.address) for s in targets(item, model, *kinds)]
+    if isinstance(item, str) and not found:
+        return [Verdict(Placement.UNKNOWN, item)]  # a subnet id of another configuration
+    for ref in refs_in(item):
+        if not any(r.type in kinds for r in model.resolve(ref)):
             found.append(Verdict(Placement.UNKNOWN, ref))
-    return found
+    return found or [Verdict(Placement.UNKNOWN)]
 
 
 # ---------------------------------------------------------------- security groups
@@ -416,13 +459,18 @@ def attachments(group: Resource, model: Model) -> tuple[Resource, ...]:
 
     Security groups and their rules only *name* other groups as sources, so they are not attachments.
     """
-    return tuple(
-        resource
-        for resource in model.resources
-        if resource.mode == "managed"
-        and resource.type not in SG_TYPES + SG_RULE_TYPES
-        and any(references(value, group, model) for value in _attaching_values(resource.values))
-    )
+    index = _index(model)
+    if index.attached is None:
+        index.attached = {}
+        for resource in model.resources:
+            if resource.mode != "managed" or resource.type in SG_TYPES + SG_RULE_TYPES:
+                continue
+            users = {
+                g.address for v in _attaching_values(resource.values) for g in targets(v, model, *SG_TYPES)
+            }
+            for address in users:
+                index.attached.setdefault(address, []).append(resource)
+    return tuple(index.attached.get(group.address, ()))
 
 
 def _attaching_values(value: Any) -> Iterator[Any]:
@@ -435,14 +483,6 @@ def _attaching_values(value: Any) -> Iterator[Any]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _attaching_values(item)
-
-
-def internet_facing(lb: Resource) -> bool | Unknown:
-    """aws_lb / aws_alb / aws_elb: `internal` defaults to false, so an unset value is internet-facing."""
-    internal = lb.values.get("internal")
-    if isinstance(internal, Unknown):
-        return internal
-    return not (internal is True or str(internal).lower() == "true")
 
 
 def vpc_cidrs(vpc: Resource, model: Model, version: int) -> tuple[Any, ...]:

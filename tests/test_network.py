@@ -251,3 +251,28 @@ def test_inside_vpc_by_ip_version() -> None:
     assert inside_vpc("10.0.1.0/24", vpc, model) is True
     assert inside_vpc("10.0.0.0/8", vpc, model) is False
     assert isinstance(inside_vpc("2600:1f18::/56", vpc, model), Unknown)
+
+
+def test_already_applied_resources_are_matched_by_their_literal_ids() -> None:
+    """In a plan over existing infrastructure, references are known ids, not Unknowns."""
+    vpc = make("aws_vpc.main", {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}, origin=Origin.PLAN)
+    subnet = make("aws_subnet.app", {"id": "subnet-1", "vpc_id": "vpc-1"}, origin=Origin.PLAN)
+    table = make(
+        "aws_route_table.t",
+        {"id": "rtb-1", "route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}]},
+        origin=Origin.PLAN,
+    )
+    association = make(
+        "aws_route_table_association.a",
+        {"subnet_id": "subnet-1", "route_table_id": "rtb-1"},
+        origin=Origin.PLAN,
+    )
+    other = make(
+        "aws_route_table_association.b", {"subnet_id": "subnet-elsewhere", "route_table_id": "rtb-9"}
+    )
+    model = Model((vpc, subnet, table, association, other))
+    verdict = subnets_placement(["subnet-1"], model)
+    assert (verdict.placement, verdict.subnet) == (Placement.PUBLIC, "aws_subnet.app")
+    group = make("aws_security_group.lb", {"id": "sg-1"}, origin=Origin.PLAN)
+    lb = make("aws_lb.public", {"security_groups": ["sg-1"]}, origin=Origin.PLAN)
+    assert attachments(group, Model((group, lb))) == (lb,)
