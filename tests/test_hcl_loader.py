@@ -375,6 +375,8 @@ def test_unknowns_never_guess(tmp_path: Path) -> None:
     assert either.refs == ()  # might be null: not a reference to a set value
     guarded = value(tmp_path, 'aws_kms_key.k.enabled ? { a = 1 }.missing : "x"', extra)
     assert guarded == Unknown(reason="aws_kms_key.k.enabled is known only after apply")
+    assert "Numerical result out of range" in value(tmp_path, "pow(10, 1000)").reason
+    assert "OverflowError" in value(tmp_path, "1" + "0" * 400 + " / 3").reason
     assert "not evaluated" in value(tmp_path, "unknownfn(1)").reason
     assert "not evaluated" in value(tmp_path, 'provider::aws::arn_parse("x")').reason
     assert "has no attribute" in value(tmp_path, "{ a = 1 }.b").reason

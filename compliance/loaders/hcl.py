@@ -89,8 +89,11 @@ def _allowed_root(directory: Path, root: Path | None) -> Path:
     if root is not None:
         return root.resolve()
     for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
+        try:
+            if (candidate / ".git").exists():
+                return candidate
+        except OSError:
+            continue
     cwd = Path.cwd().resolve()
     if directory.is_relative_to(cwd):
         return cwd
@@ -100,9 +103,12 @@ def _allowed_root(directory: Path, root: Path | None) -> Path:
 def _tfvars(directory: Path, var_files: list[Path]) -> dict[str, Any]:
     """Root variable values: terraform.tfvars(.json), *.auto.tfvars(.json) in lexical order, then var_files."""
     automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-    names = sorted(
-        p.name for p in directory.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
-    )
+    try:
+        names = sorted(
+            p.name for p in directory.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+        )
+    except OSError as error:
+        raise InputError(f"{display(directory)}: cannot read directory: {error.strerror or error}") from None
     files = [p for p in automatic if p.is_file()] + [directory / n for n in names]
     for given in var_files:
         if not given.is_file():
