@@ -78,6 +78,8 @@ def key_is_set(value: Any, attribute: str) -> Result:
     status = is_set(value)
     if status is Status.UNKNOWN:
         return Result(status, f"{attribute} is not known before apply")
+    if isinstance(value, Unknown):
+        return Result(status, f"{attribute} references {value.refs[0]}")
     return Result(status, f"{attribute} is {describe(value)}")
 
 
