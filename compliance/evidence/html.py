@@ -31,7 +31,7 @@ th { background: #eee; } tr { page-break-inside: avoid; } thead { display: table
 .badge { padding: 0 3px; border-radius: 2px; color: #fff; font-size: 7pt; font-weight: bold; }
 .note { border-left: 4px solid #1565c0; background: #eef4fb; padding: .4rem .6rem; }
 .muted { color: #555; } nav a { text-decoration: none; color: #0b3d91; }
-.addr { overflow-wrap: anywhere; }
+.finding { margin: 0 0 .15rem 0; font-size: 8pt; page-break-inside: avoid; }
 svg { max-width: 100%; height: auto; }
 @page { size: A4; margin: 15mm 12mm;
   @top-left { content: "NoteGen AI APIs: compliance evidence"; font-size: 7pt; color: #555; }
@@ -57,7 +57,7 @@ def render(report: Report, detail: bool = True) -> str:
         ("retention", "Retention", f'<p class="note">{escape(RETENTION_NOTE)}</p>', False),
         ("run", "Run metadata", _run(report), False),
         *(
-            (f"fw-{fw.framework.name.lower()}", f"{fw.framework.name} controls", _framework(fw), True)
+            (f"fw-{fw.framework.name.lower()}", f"{fw.framework.name} controls", _framework(fw, detail), True)
             for fw in report.summary
         ),
         ("rules", "Rules", _rules(report.rules, report.findings), True),
@@ -138,11 +138,11 @@ def _summary(report: Report) -> str:
     )
 
 
-def _framework(fw: FrameworkStatus) -> str:
+def _framework(fw: FrameworkStatus, detail: bool) -> str:
     rows = (
         [
             escape(item.control.id),
-            f"<b>{escape(item.control.title)}</b><br>{escape(item.control.text)}",
+            f"<b>{escape(item.control.title)}</b>" + (f"<br>{escape(item.control.text)}" if detail else ""),
             badge(item.status),
             " ".join(f'<a href="#rule-{escape(r)}">{escape(r)}</a>' for r in item.rules)
             or escape(item.control.attested_by),
@@ -212,18 +212,10 @@ def _violations(rules: Sequence[Rule], findings: Sequence[Finding], plan_sha256:
         parts.append(
             f"<h3>{escape(rule.id)}: {escape(rule.title)}</h3>"
             f"<p>Remediation: {escape(rule.remediation)}</p>"
-            + _table(
-                [("status", 9), ("resource", 30), ("file:line", 21), ("origin", 7), ("message", 33)],
-                (
-                    [
-                        badge(f.status.value),
-                        escape(f.resource),
-                        escape(_location(f)),
-                        origin,
-                        escape(f.message),
-                    ]
-                    for f, origin in rows
-                ),
+            + "".join(
+                f'<p class="finding">{badge(f.status.value)} <b>{breakable(f.resource)}</b> '
+                f"{breakable(_location(f))} ({origin}): {escape(f.message)}</p>"
+                for f, origin in rows
             )
         )
     if not failing:
@@ -239,6 +231,11 @@ def _passing(rules: Sequence[Rule], findings: Sequence[Finding]) -> str:
             items = "; ".join(f"{escape(f.resource)} ({escape(_location(f))}, {o})" for f, o in passed)
             parts.append(f"<p><b>{escape(rule.id)}</b> ({len(passed)}): {items}</p>")
     return "".join(parts)
+
+
+def breakable(text: str) -> str:
+    """Escaped text that may wrap after dots and slashes (long addresses and paths in narrow space)."""
+    return escape(text).replace(".", ".<wbr>").replace("/", "/<wbr>")
 
 
 def _worst_first(finding: Finding) -> tuple[int, str, str]:
