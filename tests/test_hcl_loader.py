@@ -1098,3 +1098,26 @@ def test_nested_expansion_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyP
     }
     write(tmp_path, files)
     assert _error([tmp_path]) == "m/main.tf:1: the configuration expands to over 50 instances"
+
+
+def test_sources_outside_the_working_directory_are_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"cfg/main.tf": 'resource "t_x" "a" {}\n', "elsewhere/keep": ""})
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    (resource, _provider) = load_hcl([tmp_path / "cfg"])
+    assert resource.source == Source(str((tmp_path / "cfg/main.tf").resolve()), 1)
+
+
+def test_default_allowed_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files: dict[str, str | bytes] = {
+        "b/main.tf": 'module "c" {\n  source = "../c"\n}\n',
+        "c/main.tf": 'resource "t_x" "c" {}\n',
+        "a/keep": "",
+    }
+    write(tmp_path, files)
+    assert "module.c.t_x.c" in {r.address for r in load_hcl([tmp_path / "b"])}  # under the cwd
+    monkeypatch.chdir(tmp_path / "a")  # neither under the cwd nor in a git work tree: b itself
+    assert "escapes the allowed tree" in _error([tmp_path / "b"])
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n")  # a worktree's .git file counts too
+    assert "module.c.t_x.c" in {r.address for r in load_hcl([tmp_path / "b"])}
