@@ -48,7 +48,7 @@ def check(resource: Resource, model: Model) -> Result | None:
 
 RULE = Rule(
     id="IAM004",
-    title="iam:PassRole is scoped to named roles",
+    title="IAM PassRole permissions are scoped to named roles",
     severity=Severity.HIGH,
     types=IDENTITY_POLICY_TYPES,
     rationale=(

@@ -88,7 +88,7 @@ RULE = Rule(
     ),
     remediation="Name the account, role or service principal, or add a condition on aws:PrincipalOrgID, "
     "aws:SourceAccount, aws:SourceArn or aws:SourceVpce.",
-    controls={"HIPAA": ("164.312(a)(1)", "164.308(a)(4)(ii)(B)"), "PIPEDA": ("4.7.1", "4.7.3")},
+    controls={"HIPAA": ("164.312(a)(1)", "164.308(a)(4)(ii)(B)"), "PIPEDA": ("4.7", "4.7.1", "4.7.3")},
     check=check,
     help_uri="https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html",
 )
