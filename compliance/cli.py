@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,10 +109,19 @@ def run(args: argparse.Namespace) -> int:
     result = scan(args.paths, args.plan, args.var_files, args.waivers or DEFAULT)
     report = FORMATS[args.format](result)
     if args.output is None:
-        sys.stdout.write(report)
+        _stdout(report)
     else:
         write(args.output, report)
     return result.exit_code
+
+
+def _stdout(text: str) -> None:
+    """Print the report; a reader that stops early (`| head`) is not an error of the scan."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def write(path: Path, text: str) -> None:
