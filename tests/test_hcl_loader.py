@@ -381,6 +381,9 @@ def test_unknowns_never_guess(tmp_path: Path) -> None:
     assert "not evaluated" in value(tmp_path, 'provider::aws::arn_parse("x")').reason
     assert "has no attribute" in value(tmp_path, "{ a = 1 }.b").reason
     assert "undeclared" in value(tmp_path, "aws_nothing.here.id").reason
+    assert (
+        "ephemeral" in value(tmp_path, "ephemeral.aws_secretsmanager_secret_version.s.secret_string").reason
+    )
 
 
 def test_jsonencode_with_unknowns_keeps_the_structure(tmp_path: Path) -> None:

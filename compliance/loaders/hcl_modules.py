@@ -380,6 +380,8 @@ class Context:
             return "default", 1
         if root == "self":
             return Unknown(reason="self is known only after apply"), len(steps)
+        if root == "ephemeral":
+            return Unknown(reason="ephemeral values are never known statically"), len(steps)
         if root == "module" and name is not None:
             value, used = module.module_call(name).reference(steps[1:])
             return value, used + 1
