@@ -34,6 +34,18 @@ def worst(results: Sequence[Result]) -> Result:
     raise ValueError("worst() needs at least one result")
 
 
+def switch(resource: Resource, block: str, flag: str) -> tuple[Result, Mapping[str, Any]]:
+    """The boolean `flag` of a single nested `block` (encrypt_at_rest.enabled...), and the block.
+    An absent block fails: these switches are all off by default."""
+    configs = blocks(resource.values, block)
+    if isinstance(configs, Unknown):
+        return Result(Status.UNKNOWN, f"{block} is not known before apply"), {}
+    if not configs:
+        return Result(Status.FAIL, f"{block} is not configured (off by default)"), {}
+    value = configs[0].get(flag)
+    return Result(truth(value), f"{block}.{flag} is {describe(value)}"), configs[0]
+
+
 # --- KMS keys -------------------------------------------------------------------------------------------
 
 # AWS-managed keys are addressed by the reserved alias prefix alias/aws/ (alias/aws/s3, alias/aws/rds...).

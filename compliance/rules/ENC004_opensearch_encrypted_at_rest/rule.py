@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from compliance.encryption import customer_managed_key
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, truth
+from compliance.encryption import customer_managed_key, switch
+from compliance.model import Model, Resource, Result, Rule, Severity, Status
 
 
 def check(resource: Resource, model: Model) -> Result:
-    configs = blocks(resource.values, "encrypt_at_rest")
-    if isinstance(configs, Unknown):
-        return Result(Status.UNKNOWN, "encrypt_at_rest is not known before apply")
-    if not configs:
-        return Result(
-            Status.FAIL, "encrypt_at_rest is not configured: the domain is not encrypted with our key"
-        )
-    enabled = configs[0].get("enabled")
-    status = truth(enabled)
-    if status is not Status.PASS:
-        return Result(status, f"encrypt_at_rest.enabled is {describe(enabled)}")
-    key = customer_managed_key(configs[0].get("kms_key_id"), "encrypt_at_rest.kms_key_id", model)
-    return Result(key.status, f"encrypt_at_rest.enabled is true; {key.message}")
+    enabled, config = switch(resource, "encrypt_at_rest", "enabled")
+    if enabled.status is not Status.PASS:
+        return enabled
+    key = customer_managed_key(config.get("kms_key_id"), "encrypt_at_rest.kms_key_id", model)
+    return Result(key.status, f"{enabled.message}; {key.message}")
 
 
 RULE = Rule(

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, truth
+from compliance.encryption import switch
+from compliance.model import Model, Resource, Result, Rule, Severity
 
 
 def check(resource: Resource, model: Model) -> Result:
-    configs = blocks(resource.values, "node_to_node_encryption")
-    if isinstance(configs, Unknown):
-        return Result(Status.UNKNOWN, "node_to_node_encryption is not known before apply")
-    if not configs:
-        return Result(Status.FAIL, "node_to_node_encryption is not configured (disabled by default)")
-    enabled = configs[0].get("enabled")
-    return Result(truth(enabled), f"node_to_node_encryption.enabled is {describe(enabled)}")
+    return switch(resource, "node_to_node_encryption", "enabled")[0]
 
 
 RULE = Rule(

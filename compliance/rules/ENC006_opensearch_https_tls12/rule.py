@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from compliance.encryption import tls_policy
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, truth
+from compliance.encryption import switch, tls_policy
+from compliance.model import Model, Resource, Result, Rule, Severity, Status
 
 AWS_DEFAULT = "Policy-Min-TLS-1-0-2019-07"
 
 
 def check(resource: Resource, model: Model) -> Result:
-    options = blocks(resource.values, "domain_endpoint_options")
-    if isinstance(options, Unknown):
-        return Result(Status.UNKNOWN, "domain_endpoint_options is not known before apply")
-    if not options:
-        return Result(
-            Status.FAIL, "domain_endpoint_options is not configured: HTTP allowed, TLS 1.0 accepted"
-        )
-    enforce = options[0].get("enforce_https")
-    status = truth(enforce)
-    if status is not Status.PASS:
-        return Result(status, f"domain_endpoint_options.enforce_https is {describe(enforce)}")
-    policy = options[0].get("tls_security_policy")
+    enforced, options = switch(resource, "domain_endpoint_options", "enforce_https")
+    if enforced.status is not Status.PASS:
+        return enforced
+    policy = options.get("tls_security_policy")
     result = tls_policy(policy, "domain_endpoint_options.tls_security_policy", AWS_DEFAULT)
     return Result(result.status, f"enforce_https is true; {result.message}")
 

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance.encryption import combine, customer_managed_key
+from compliance.encryption import combine, customer_managed_key, switch
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, truth
+from compliance.values import blocks, describe
 
 
 def _table(resource: Resource, model: Model) -> Result:
-    configs = blocks(resource.values, "server_side_encryption")
-    if isinstance(configs, Unknown):
-        return Result(Status.UNKNOWN, "server_side_encryption is not known before apply")
-    if not configs:
-        return Result(Status.FAIL, "server_side_encryption is not configured: AWS-owned key")
-    enabled = configs[0].get("enabled")
-    status = truth(enabled)
-    if status is not Status.PASS:
-        return Result(status, f"server_side_encryption.enabled is {describe(enabled)} (AWS-owned key)")
-    return customer_managed_key(configs[0].get("kms_key_arn"), "server_side_encryption.kms_key_arn", model)
+    enabled, config = switch(resource, "server_side_encryption", "enabled")
+    if enabled.status is Status.FAIL:
+        return Result(Status.FAIL, f"{enabled.message}: the AWS-owned key is used")
+    if enabled.status is Status.UNKNOWN:
+        return enabled
+    return customer_managed_key(config.get("kms_key_arn"), "server_side_encryption.kms_key_arn", model)
 
 
 def _replicas(resource: Resource, model: Model) -> Iterator[Result]:
