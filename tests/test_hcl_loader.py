@@ -479,6 +479,12 @@ resource "aws_security_group" "sg" {
       key = tag.key
     }
   }
+  dynamic "ref" {
+    for_each = [aws_kms_key.k.arn]
+    content {
+      arn = ref.value
+    }
+  }
 }
 """
         },
@@ -491,6 +497,7 @@ resource "aws_security_group" "sg" {
     ]
     assert values["egress"] == [{"from_port": 1}]
     assert isinstance(values["tag"], Unknown) and values["tag"].refs == ("aws_kms_key.k",)
+    assert values["ref"][0]["arn"].refs == ("aws_kms_key.k",)
 
 
 # --- modules -------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from compliance.loaders.hcl_eval import Context, Env, Evaluator
 from compliance.loaders.hcl_parse import Block, JsonExpr, display
-from compliance.loaders.hcl_values import has_unknown, merge_unknown
+from compliance.loaders.hcl_values import merge_unknown
 from compliance.model import InputError, Unknown
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -56,6 +56,7 @@ def _dynamic(
     values: dict[str, Any],
     sensitive: set[str],
 ) -> None:
+    """Expand a dynamic block where its for_each is known (elements may hold unknowns)."""
     name = block.labels[0]
     iterator = name
     if "iterator" in block.attrs:
@@ -67,7 +68,7 @@ def _dynamic(
         else Unknown(reason="dynamic block without for_each")
     )
     existing = values.get(name, [])
-    if isinstance(items, Unknown) or (isinstance(items, list) and has_unknown(items)) or content is None:
+    if isinstance(items, Unknown) or content is None:
         values[name] = merge_unknown([items, existing], f"dynamic {name} for_each is unknown")
         return
     if isinstance(existing, Unknown):
@@ -111,6 +112,7 @@ def reference_names(expr: Any) -> list[str] | None:
 
 
 def object_references(expr: Any) -> list[tuple[list[str] | None, list[str] | None]]:
+    """The pairs of a `providers = { aws = aws.replica }` object, as reference names."""
     node = expr
     while node.data == "expr_term":
         node = next(c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment")
