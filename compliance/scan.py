@@ -185,20 +185,29 @@ def _without_keys(address: str) -> str:
 def _digest_tree(path: Path, resources: Iterable[Resource], var_files: Sequence[Path]) -> str:
     """sha256 over sorted relative paths and contents of the Terraform files read.
 
-    A file input is hashed as is. For a directory: its own .tf/.tfvars files, every file a resource came
-    from (module files, given relative to the root) and the var files.
+    A file input is hashed as is. For a directory: its own .tf/.tfvars files, the .tf files of every
+    module directory a resource came from (named relative to the root, e.g. ../../modules/x/main.tf)
+    and the var files.
     """
     if path.is_file():
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    files: set[Path] = {p for p in path.iterdir() if p.is_file() and p.name.endswith(SOURCE_SUFFIXES)}
-    files.update(Path(r.source.file) for r in resources if r.source.file)
-    files.update(var_files)
+    root = path.resolve()
+    files = _terraform_files(root, SOURCE_SUFFIXES)
+    for folder in {Path(r.source.file).resolve().parent for r in resources if r.source.file} - {root}:
+        files |= _terraform_files(folder, (".tf", ".tf.json"))
+    files.update(f.resolve() for f in var_files)
     digest = hashlib.sha256()
-    for name, file in sorted((os.path.relpath(f, path), f) for f in files if f.is_file()):
+    for name, file in sorted((os.path.relpath(f, root), f) for f in files if f.is_file()):
         digest.update(name.encode() + b"\0")
         digest.update(file.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _terraform_files(folder: Path, suffixes: tuple[str, ...]) -> set[Path]:
+    if not folder.is_dir():
+        return set()
+    return {p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffixes)}
 
 
 def _order(finding: Finding) -> tuple[str, str, str, str, int, str]:

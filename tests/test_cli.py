@@ -239,12 +239,23 @@ def test_plan_findings_borrow_file_and_line_from_the_same_root() -> None:
     assert all(r.origin is Origin.PLAN for r in borrowed.resources)
 
 
-def test_directory_digest_changes_with_content(tmp_path: Path) -> None:
-    folder = tf_dir(tmp_path, KMS, PASS_EFS)
+def test_directory_digest_covers_the_root_and_its_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()  # the tree module sources may not leave
+    module = tmp_path / "modules" / "efs"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(KMS + PASS_EFS)
+    (module / "variables.tf").write_text('variable "unused" {\n  default = 1\n}\n')
+    folder = tf_dir(tmp_path, 'module "efs" {\n  source = "../modules/efs"\n}\n')
     first = scan.load_hcl_input(folder).input.sha256
-    assert scan.load_hcl_input(folder).input.sha256 == first
+    monkeypatch.chdir(tmp_path)
+    assert scan.load_hcl_input(Path("env")).input.sha256 == first  # relative or absolute: same
+    (module / "variables.tf").write_text('variable "unused" {\n  default = 2\n}\n')
+    second = scan.load_hcl_input(folder).input.sha256
+    assert second != first
     (folder / "terraform.tfvars").write_text('x = "1"\n')
-    assert scan.load_hcl_input(folder).input.sha256 != first
+    assert scan.load_hcl_input(folder).input.sha256 not in (first, second)
 
 
 def test_the_module_entry_point(tmp_path: Path) -> None:
