@@ -14,6 +14,7 @@ data source, an association whose subnet is unknown) makes the answer UNKNOWN, n
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -131,8 +132,25 @@ class _Index:
     model: Model
     by_id: dict[str, list[Resource]] = field(default_factory=dict)
     attached: dict[str, list[Resource]] | None = None
+    placements: dict[str, Placement] = field(default_factory=dict)
+    pointers: dict[tuple[str, str], dict[str, list[Resource]]] = field(default_factory=dict)
+
+    def pointing(self, kind: str, key: str) -> dict[str, list[Resource]]:
+        """Resources of `kind` by the address their `key` attribute points at (UNRESOLVED: unknown)."""
+        found = self.pointers.get((kind, key))
+        if found is None:
+            found = {}
+            for resource in self.model.of_type(kind):
+                value = resource.values.get(key)
+                if unresolved(value):
+                    found.setdefault(UNRESOLVED, []).append(resource)
+                for target in {r.address for r in targets(value, self.model)}:
+                    found.setdefault(target, []).append(resource)
+            self.pointers[(kind, key)] = found
+        return found
 
 
+UNRESOLVED = "(unresolved)"
 _LAST_INDEX: list[_Index] = []  # the engine evaluates one model at a time
 
 
@@ -229,12 +247,12 @@ def _table_routes(table: _Table, model: Model) -> Placement:
     found: list[Placement] = []
     if table.resource is not None:
         found.append(_inline_routes(table.resource, model))
-    for route in model.of_type("aws_route"):
-        target = route.values.get("route_table_id")
-        if (table.resource is not None and references(target, table.resource, model)) or (
-            table.vpc is not None and references(target, table.vpc, model)
-        ):
-            found.append(_gateway_is_igw(route.values.get("gateway_id"), model))
+    routes = _index(model).pointing("aws_route", "route_table_id")
+    for owner in (table.resource, table.vpc):
+        if owner is not None:
+            found.extend(
+                _gateway_is_igw(r.values.get("gateway_id"), model) for r in routes.get(owner.address, ())
+            )
     return worst(found)
 
 
@@ -276,23 +294,23 @@ def _main_table(vpc: Resource, model: Model) -> list[_Table] | None:
 
 def subnet_placement(subnet: Resource, model: Model) -> Placement:
     """Whether one aws_subnet / aws_default_subnet is public, from the route table it uses."""
+    known = _index(model).placements
+    if subnet.address not in known:
+        known[subnet.address] = _placement(subnet, model)
+    return known[subnet.address]
+
+
+def _placement(subnet: Resource, model: Model) -> Placement:
+    # Edge associations (gateway_id instead of subnet_id) concern no subnet.
+    associations = _index(model).pointing("aws_route_table_association", "subnet_id")
     explicit: list[Placement] = []
-    unknown_association = False
-    for association in model.of_type("aws_route_table_association"):
-        subnet_id = association.values.get("subnet_id")
-        if subnet_id is None:
-            continue  # an edge association (gateway_id) concerns no subnet
-        if references(subnet_id, subnet, model):
-            tables = _tables(association.values.get("route_table_id"), model)
-            explicit.extend(
-                [Placement.UNKNOWN] if tables is None else (_table_routes(t, model) for t in tables)
-            )
-        elif unresolved(subnet_id):
-            unknown_association = True
+    for association in associations.get(subnet.address, ()):
+        tables = _tables(association.values.get("route_table_id"), model)
+        explicit.extend([Placement.UNKNOWN] if tables is None else (_table_routes(t, model) for t in tables))
     if explicit:
         return worst(explicit)
-    if unknown_association:
-        return Placement.UNKNOWN
+    if associations.get(UNRESOLVED):
+        return Placement.UNKNOWN  # an association whose subnet is unknown may be this subnet's
     if subnet.type == "aws_default_subnet":
         # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway.
         return Placement.PUBLIC
@@ -428,8 +446,11 @@ def _from_block(block: Mapping[str, Any]) -> Ingress:
 
 def network_of(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """A literal CIDR as a network (host bits allowed, as AWS does); None when it is not one."""
-    if not isinstance(cidr, str):
-        return None
+    return _parse_network(cidr) if isinstance(cidr, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
