@@ -462,3 +462,14 @@ def test_a_wholly_unknown_object_has_no_known_values(tmp_path: Path) -> None:
     }
     (queue,) = (r for r in load_plan(_write(tmp_path, {"format_version": "1.2", "resource_changes": [item]})))
     assert queue.values == {} and queue.action == "create"
+
+
+@pytest.mark.terraform
+def test_plan_findings_point_at_code_when_the_root_is_scanned_too(real_plan: Path) -> None:
+    from compliance.scan import scan
+
+    line = ROOT.splitlines().index('resource "aws_efs_file_system" "this" {') + 1
+    result = scan(paths=[real_plan.parent], plans=[real_plan])
+    efs = [f for f in result.findings if f.resource == "aws_efs_file_system.this" and f.rule_id == "ENC001"]
+    assert {f.origin.value for f in efs} == {"hcl", "plan"}
+    assert {(Path(f.source.file).name, f.source.line) for f in efs} == {("main.tf", line)}
