@@ -30,6 +30,8 @@ from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_waivers, load_waivers
 
 TOOL = "notegen-compliance"
+# Where users read about the tool (SARIF informationUri). The repository has no published address yet:
+# set the real one here when it has.
 INFORMATION_URI = "https://github.com/notegen-ai/notegen-ai-apis/tree/main/compliance"
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 RESOURCE_MODES = frozenset({"managed", "data"})
