@@ -8,7 +8,9 @@ the same way. A value that cannot be known is UNKNOWN; a missing setting means t
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Status, Unknown
@@ -188,7 +190,7 @@ def refers_to(value: Any, target: Resource, model: Model, names: Iterable[Any] =
     if isinstance(value, Unknown):
         if not value.refs:
             return Status.UNKNOWN
-        hit = any(target in model.resolve(ref) for ref in value.refs)
+        hit = any(found.address == target.address for ref in value.refs for found in model.resolve(ref))
         return Status.PASS if hit else Status.FAIL
     if isinstance(value, str) and value in [name for name in names if isinstance(name, str)]:
         return Status.PASS
@@ -198,18 +200,56 @@ def refers_to(value: Any, target: Resource, model: Model, names: Iterable[Any] =
 def linked(
     target: Resource, model: Model, types: tuple[str, ...], attribute: str, names: Iterable[Any] = ()
 ) -> tuple[list[Resource], bool]:
-    """Resources of `types` whose `attribute` names `target`, and whether others might (UNKNOWN link)."""
-    names = tuple(names)
-    found: list[Resource] = []
-    maybe = False
+    """Resources of `types` whose `attribute` names `target` (by reference or by one of its literal
+    `names`), and whether another one might (an unknown value without references)."""
+    links = _links(model, types, attribute)
+    found = {other.address: other for other in links.by_address.get(target.address, ())}
+    for name in names:
+        if isinstance(name, str):
+            found.update((other.address, other) for other in links.by_name.get(name, ()))
+    found.pop(target.address, None)
+    maybe = any(other.address != target.address for other in links.anonymous)
+    return list(found.values()), maybe
+
+
+@dataclass
+class _Links:
+    """Who names whom through one attribute of some resource types: by resolved address, by literal."""
+
+    by_address: dict[str, list[Resource]] = field(default_factory=dict)
+    by_name: dict[str, list[Resource]] = field(default_factory=dict)
+    anonymous: list[Resource] = field(default_factory=list)
+
+
+# One index per (model, types, attribute), built on first use and dropped with the model: linking every
+# bucket to every configuration pairwise would grow with the square of the plan.
+_INDEXES: dict[int, dict[tuple[tuple[str, ...], str], _Links]] = {}
+
+
+def _links(model: Model, types: tuple[str, ...], attribute: str) -> _Links:
+    per_model = _INDEXES.get(id(model))
+    if per_model is None:
+        per_model = _INDEXES[id(model)] = {}
+        weakref.finalize(model, _INDEXES.pop, id(model), None)
+    links = per_model.get((types, attribute))
+    if links is None:
+        links = per_model[(types, attribute)] = _index(model, types, attribute)
+    return links
+
+
+def _index(model: Model, types: tuple[str, ...], attribute: str) -> _Links:
+    links = _Links()
     for other in model.of_type(*types):
-        if other is target:
-            continue
-        status = refers_to(get(other.values, attribute), target, model, names)
-        if status is Status.PASS:
-            found.append(other)
-        maybe = maybe or status is Status.UNKNOWN
-    return found, maybe
+        value = get(other.values, attribute)
+        if isinstance(value, Unknown) and not value.refs:
+            links.anonymous.append(other)
+        elif isinstance(value, Unknown):
+            targets = {found.address for ref in value.refs for found in model.resolve(ref)}
+            for address in targets:
+                links.by_address.setdefault(address, []).append(other)
+        elif isinstance(value, str):
+            links.by_name.setdefault(value, []).append(other)
+    return links
 
 
 # --- S3 -------------------------------------------------------------------------------------------------
