@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance import attachments
 from compliance.model import Model, Resource, Result, Status, Unknown
 from compliance.values import blocks, describe, get, is_set, truth
 
@@ -171,8 +172,7 @@ def classic_negotiation(elb: Resource, port: Any, model: Model) -> list[tuple[st
 def _named_policies(value: Any, model: Model) -> Iterator[Resource]:
     items = value if isinstance(value, list | tuple) else [value]
     for policy in model.of_type("aws_load_balancer_policy"):
-        name = (policy.values.get("policy_name"),)
-        if any(refers_to(item, policy, model, name) is Status.PASS for item in items):
+        if any(attachments.names(item, policy, model, ("policy_name",)) for item in items):
             yield policy
 
 
@@ -182,19 +182,6 @@ def _attributes(values: Mapping[str, Any], block: str) -> dict[str, Any]:
 
 
 # --- references between resources ------------------------------------------------------------------------
-
-
-def refers_to(value: Any, target: Resource, model: Model, names: Iterable[Any] = ()) -> Status:
-    """Does `value` name `target`, by a reference or by one of its literal `names`? UNKNOWN when an
-    unknown value without references might."""
-    if isinstance(value, Unknown):
-        if not value.refs:
-            return Status.UNKNOWN
-        hit = any(found.address == target.address for ref in value.refs for found in model.resolve(ref))
-        return Status.PASS if hit else Status.FAIL
-    if isinstance(value, str) and value in [name for name in names if isinstance(name, str)]:
-        return Status.PASS
-    return Status.FAIL
 
 
 def linked(
@@ -427,8 +414,8 @@ def _source_encryption(
 ) -> Result | None:
     """The encryption of the same-type database `source` names (by reference or identifier), if scanned."""
     for found in model.of_type(resource.type):
-        name = found.values.get(_IDENTIFIER.get(found.type, "cluster_identifier"))
-        if found is not resource and refers_to(source, found, model, (name,)) is Status.PASS:
+        key = _IDENTIFIER.get(found.type, "cluster_identifier")
+        if found is not resource and attachments.names(source, found, model, (key,)):
             inner = storage_encrypted(found, model, sources)
             return Result(inner.status, f"inherited from {found.address}: {inner.message}")
     return None
