@@ -806,6 +806,11 @@ def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
     assert "x.txt: not a Terraform file" in _error([tmp_path / "x.txt"])
 
 
+def test_odd_file_names_stay_on_one_line(tmp_path: Path) -> None:
+    write(tmp_path, {"bad\nname.tf": "x = = 1\n"})
+    assert _error([tmp_path]).startswith("bad\\nname.tf:1: invalid HCL")
+
+
 def test_broken_hcl_names_file_and_line(tmp_path: Path) -> None:
     write(tmp_path, {"main.tf": 'resource "a" "b" {\n  x = 1\n  y = = 2\n}\n'})
     assert _error([tmp_path]).startswith("main.tf:3: invalid HCL")

@@ -125,9 +125,12 @@ def literal_string(expr: Any) -> str | None:
 def display(path: Path) -> str:
     """A path as findings show it: relative to the working directory when under it."""
     try:
-        return str(path.absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path.absolute())
+        text = str(path.absolute().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        text = str(path.absolute())
+    if any(ord(c) < 32 for c in text):  # keep messages on one line whatever the file is called
+        text = text.encode("unicode_escape").decode("ascii")
+    return text
 
 
 def one_line(text: str) -> str:
