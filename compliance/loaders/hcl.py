@@ -168,10 +168,10 @@ def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
     for suffix, count, each in module.expansion(block):
         context = Context(module, count, each)
         values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
-        values = redact(values, sensitive)
-        region = values.get("region")
+        region = values.get("region")  # a resource-level region (AWS provider 6) wins over the provider's
         if not isinstance(region, str | Unknown):
             region = provider.region
+        values = redact(values, sensitive)
         yield Resource(
             address=head + suffix,
             mode=mode,
