@@ -922,6 +922,7 @@ resource "t_x" "e" {
   all   = module.counted[*].n
   one   = module.counted[1].n
   maybe = module.unknown["a"].n
+  far   = module.remote[1].id
 }
 """,
             "m/main.tf": 'variable "n" {\n  default = null\n}\nresource "t_x" "r" {\n  n = var.n\n}\noutput "n" {\n  value = var.n\n}\n',
@@ -935,6 +936,7 @@ resource "t_x" "e" {
     assert resources["t_x.e"].values["all"] == [0, 1]
     assert resources["t_x.e"].values["one"] == 1
     assert resources["t_x.e"].values["maybe"].refs == ("aws_kms_key.k",)
+    assert resources["t_x.e"].values["far"].refs == ("module.remote[1]",)
 
 
 def test_cross_module_cycle_is_unknown(tmp_path: Path) -> None:

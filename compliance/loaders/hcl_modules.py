@@ -317,7 +317,11 @@ class ModuleCall:
     def reference(self, steps: list[Step]) -> tuple[Any, int]:
         """The value of `module.NAME...` for the steps after NAME; returns (value, steps used)."""
         if self.remote:
-            return Unknown(refs=(self.address,), reason=f"{self.address} is not evaluated"), len(steps)
+            address = self.address
+            key = steps[0][1] if self.expanded and steps and steps[0][0] == "index" else None
+            if isinstance(key, int | str):
+                address += instance_suffix(key)
+            return Unknown(refs=(address,), reason=f"{address} is not evaluated"), len(steps)
         if not self.expanded:
             return self._outputs_of(self.instances[""], steps, 0)
         if len(self.expansion) == 1 and self.expansion[0][0] == "[*]":
