@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from compliance.model import Model, Origin, Resource, Result, Unknown, failed, passed, unknown
-from compliance.values import blocks
+from compliance.model import Model, Origin, Resource, Result, Status, Unknown, failed, passed, unknown
+from compliance.values import blocks, describe, truth
 
 IGW_TYPES = ("aws_internet_gateway",)
 LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
@@ -537,6 +537,16 @@ def inside_vpc(cidr: str, vpc: Resource, model: Model) -> bool | Unknown:
         elif outer.version == network.version and network.subnet_of(outer):  # type: ignore[arg-type]
             return True
     return unknown_block if unknown_block is not None else False
+
+
+def switched_off(value: Any, what: str) -> Result:
+    """For a flag that opens a path from the internet (default false): PASS when false or unset."""
+    status = truth(value)
+    if status is Status.PASS:
+        return failed(f"{what} is {describe(value)}")
+    if status is Status.UNKNOWN:
+        return unknown(f"{what} is not known before apply")
+    return passed(f"{what} is {describe(value if value is not None else False)}")
 
 
 def placement_result(verdict: Verdict, what: str) -> Result:

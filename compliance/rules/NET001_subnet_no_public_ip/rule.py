@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, failed, passed, unknown
-from compliance.values import describe, truth
+from compliance.model import Model, Resource, Result, Rule, Severity, failed
+from compliance.network import switched_off
 
 
 def check(resource: Resource, model: Model) -> Result:
@@ -11,12 +11,7 @@ def check(resource: Resource, model: Model) -> Result:
     if value is None and resource.type == "aws_default_subnet":
         # Default subnets are created with the flag on; leaving it unset adopts it.
         return failed("map_public_ip_on_launch is unset on a default subnet, which AWS creates as true")
-    status = truth(value)
-    if status is Status.PASS:
-        return failed(f"map_public_ip_on_launch is {describe(value)}")
-    if status is Status.UNKNOWN:
-        return unknown("map_public_ip_on_launch is not known before apply")
-    return passed(f"map_public_ip_on_launch is {describe(value if value is not None else False)}")
+    return switched_off(value, "map_public_ip_on_launch")
 
 
 RULE = Rule(

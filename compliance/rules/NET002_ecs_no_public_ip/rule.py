@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import blocks, describe, truth
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
+from compliance.network import switched_off
+from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -12,13 +13,7 @@ def check(resource: Resource, model: Model) -> Result | None:
         return unknown("network_configuration is not known before apply")
     if not network:
         return None  # bridge/host networking: tasks use the instance's interfaces, not awsvpc ones
-    value = network[0].get("assign_public_ip")
-    status = truth(value)
-    if status is Status.PASS:
-        return failed(f"network_configuration.assign_public_ip is {describe(value)}")
-    if status is Status.UNKNOWN:
-        return unknown("network_configuration.assign_public_ip is not known before apply")
-    return passed(f"network_configuration.assign_public_ip is {describe(value or False)}")
+    return switched_off(network[0].get("assign_public_ip"), "network_configuration.assign_public_ip")
 
 
 RULE = Rule(
