@@ -350,16 +350,16 @@ def _policy_strings(value: Any, model: Model) -> Iterator[str]:
 
 
 def efs_volumes(resource: Resource) -> Iterator[tuple[str, Mapping[str, Any] | Unknown]]:
-    """(volume name, efs_volume_configuration) of every EFS volume; an unknown volume list or
-    configuration comes back as Unknown so that rules report it."""
+    """(label, efs_volume_configuration) of every EFS volume of a task definition, labelled for
+    messages ("volume 'data'"); an unknown volume list or configuration comes back as Unknown."""
     volumes = blocks(resource.values, "volume")
     if isinstance(volumes, Unknown):
         yield "volume", volumes
         return
     for volume in volumes:
         configs = blocks(volume, "efs_volume_configuration")
-        name = str(volume.get("name", "?"))
-        yield from ((name, config) for config in ([configs] if isinstance(configs, Unknown) else configs))
+        label = f"volume {describe(volume.get('name'))}"
+        yield from ((label, config) for config in ([configs] if isinstance(configs, Unknown) else configs))
 
 
 # --- EBS and database storage ----------------------------------------------------------------------------

@@ -10,17 +10,17 @@ from compliance.model import Model, Resource, Result, Rule, Severity, Status, Un
 from compliance.values import describe
 
 
-def _transit(name: str, config: Mapping[str, Any] | Unknown) -> Result:
+def _transit(label: str, config: Mapping[str, Any] | Unknown) -> Result:
     value = config if isinstance(config, Unknown) else config.get("transit_encryption")
     if isinstance(value, Unknown):
-        return Result(Status.UNKNOWN, f"volume {name!r}: transit_encryption is not known before apply")
+        return Result(Status.UNKNOWN, f"{label}: transit_encryption is not known before apply")
     if value == "ENABLED":
-        return Result(Status.PASS, f"volume {name!r}: transit_encryption is 'ENABLED'")
-    return Result(Status.FAIL, f"volume {name!r}: transit_encryption is {describe(value)} (default DISABLED)")
+        return Result(Status.PASS, f"{label}: transit_encryption is 'ENABLED'")
+    return Result(Status.FAIL, f"{label}: transit_encryption is {describe(value)} (default DISABLED)")
 
 
 def check(resource: Resource, model: Model) -> Result | None:
-    return combine(_transit(name, config) for name, config in efs_volumes(resource))
+    return combine(_transit(label, config) for label, config in efs_volumes(resource))
 
 
 RULE = Rule(

@@ -10,22 +10,22 @@ from compliance.model import Model, Resource, Result, Rule, Severity, Status, Un
 from compliance.values import describe, get, is_set
 
 
-def _iam(name: str, config: Mapping[str, Any] | Unknown) -> Result | None:
+def _iam(label: str, config: Mapping[str, Any] | Unknown) -> Result | None:
     if isinstance(config, Unknown):
-        return Result(Status.UNKNOWN, f"volume {name!r}: efs_volume_configuration is not known before apply")
+        return Result(Status.UNKNOWN, f"{label}: efs_volume_configuration is not known before apply")
     access_point = get(config, "authorization_config.access_point_id")
     if is_set(access_point) is Status.FAIL:
         return None
     iam = get(config, "authorization_config.iam")
     if isinstance(iam, Unknown) or is_set(access_point) is Status.UNKNOWN:
-        return Result(Status.UNKNOWN, f"volume {name!r}: authorization_config is not known before apply")
+        return Result(Status.UNKNOWN, f"{label}: authorization_config is not known before apply")
     if iam == "ENABLED":
-        return Result(Status.PASS, f"volume {name!r}: access point with authorization_config.iam 'ENABLED'")
-    return Result(Status.FAIL, f"volume {name!r}: access point with authorization_config.iam {describe(iam)}")
+        return Result(Status.PASS, f"{label}: access point with authorization_config.iam 'ENABLED'")
+    return Result(Status.FAIL, f"{label}: access point with authorization_config.iam {describe(iam)}")
 
 
 def check(resource: Resource, model: Model) -> Result | None:
-    results = (_iam(name, config) for name, config in efs_volumes(resource))
+    results = (_iam(label, config) for label, config in efs_volumes(resource))
     return combine(result for result in results if result is not None)
 
 

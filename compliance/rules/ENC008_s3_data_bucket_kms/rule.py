@@ -31,8 +31,13 @@ def check(resource: Resource, model: Model) -> Result | None:
         return Result(Status.PASS, f"log-delivery target of {service}, which writes only with SSE-S3")
     defaults, maybe = sse_defaults(resource, model)
     if not defaults:
-        status = Status.UNKNOWN if maybe else Status.FAIL
-        return Result(status, "data bucket without an explicit encryption configuration (SSE-S3 by default)")
+        if maybe:
+            return Result(
+                Status.UNKNOWN, "data bucket: an encryption configuration whose bucket is unknown may apply"
+            )
+        return Result(
+            Status.FAIL, "data bucket without an explicit encryption configuration (SSE-S3 by default)"
+        )
     return combine(_key(where, default, model) for where, default in defaults)
 
 
