@@ -167,7 +167,11 @@ def _instances(module: ModuleInstance, block: Block) -> Iterator[Resource]:
         module.loader.implicit.setdefault(provider.address, (owner, provider_name, _source(block)))
     for suffix, count, each in module.expansion(block):
         context = Context(module, count, each)
-        values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
+        try:
+            values, sensitive = evaluate_body(module.loader.evaluator, block, context, {}, "", meta=True)
+        except RecursionError:
+            where = f"{display(block.file)}:{block.line}"
+            raise InputError(f"{where}: blocks nested too deeply to evaluate") from None
         region = values.get("region")  # a resource-level region (AWS provider 6) wins over the provider's
         if not isinstance(region, str | Unknown):
             region = provider.region

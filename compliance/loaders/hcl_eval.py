@@ -458,6 +458,8 @@ def binary(operator: str, left: Any, right: Any) -> Any:
 
 
 def _equal_known(left: Any, right: Any) -> Any:
+    if (left is None) != (right is None):
+        return False  # a value with unknown parts is still not null (count = var.x == null ? 0 : 1)
     if has_unknown(left) or has_unknown(right):
         return merge_unknown([left, right])
     return equal(left, right)

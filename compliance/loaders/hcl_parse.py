@@ -83,7 +83,10 @@ def parse_file(path: Path, variables: bool = False) -> Block:
     text = read_text(path)
     if path.name.endswith(".json"):
         return _json_body(path, text, variables)
-    return _hcl_body(_tree(text, path), path)
+    try:
+        return _hcl_body(_tree(text, path), path)
+    except RecursionError:
+        raise InputError(f"{display(path)}: blocks nested too deeply") from None
 
 
 def parse_expression(text: str, where: str) -> Any:
