@@ -886,6 +886,11 @@ def test_deeply_nested_expression_is_bad_input_not_a_crash(tmp_path: Path) -> No
     assert _error([tmp_path]) == "main.tf:2: expression nested too deeply to evaluate"
 
 
+def test_deeply_nested_blocks_are_bad_input(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "t_x" "a" {\n' + "a {\n" * 3000 + "}\n" * 3000 + "}\n"})
+    assert _error([tmp_path]) == "main.tf: blocks nested too deeply"
+
+
 def test_huge_count_is_refused(tmp_path: Path) -> None:
     write(tmp_path, {"main.tf": 'resource "t_x" "a" {\n  count = 100000000\n}\n'})
     assert _error([tmp_path]) == "main.tf:1: 100000000 instances, over the limit of 10000"
