@@ -8,8 +8,17 @@ internet gateway counts, whatever its destination: AWS calls such a subnet publi
 public address are reachable from that destination. Egress-only internet gateways, NAT gateways, VPN and
 transit gateways give no inbound path from the internet, so they do not make a subnet public.
 
-Everything here is three-valued: a link that cannot be followed (a literal subnet id, a reference to a
-data source, an association whose subnet is unknown) makes the answer UNKNOWN, never a guess.
+Security groups: inline blocks and the separate rule resources are normalised into `Ingress` permissions
+(IPv4 and IPv6 sources, protocol "-1" meaning every port); a source is "the world" when it is a public
+range at least as wide as WORLD_PREFIX. What a group guards is read from what attaches it (load
+balancers, ECS services, search domains ...), never from its name.
+
+Everything here is three-valued: a link that cannot be followed (a literal subnet id of another stack, a
+reference to a data source, an association whose subnet is unknown) makes the answer UNKNOWN, never a
+guess. Links are followed through the references of Unknown values and, for resources already applied,
+through literal ids and ARNs equal to a resource's own. In plan form an optional+computed attribute that
+the configuration leaves unset is an unknown without references; `configured` reads it as unset, as HCL
+does.
 """
 
 from __future__ import annotations
@@ -274,7 +283,7 @@ def _tables(value: Any, model: Model) -> list[_Table] | None:
         if resource.type == "aws_vpc":
             tables.append(_default_table(resource, model))
         elif resource.type == "aws_default_route_table":
-            tables.append(_Table(resource, _vpc_of(resource, model, "default_route_table_id")))
+            tables.append(_Table(resource, vpc_of(resource, model, "default_route_table_id")))
         else:
             tables.append(_Table(resource))
     return tables
@@ -314,12 +323,12 @@ def _placement(subnet: Resource, model: Model) -> Placement:
     if subnet.type == "aws_default_subnet":
         # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway.
         return Placement.PUBLIC
-    vpc = _vpc_of(subnet, model)
+    vpc = vpc_of(subnet, model)
     main = None if vpc is None else _main_table(vpc, model)
     return Placement.UNKNOWN if main is None else worst(_table_routes(t, model) for t in main)
 
 
-def _vpc_of(resource: Resource, model: Model, key: str = "vpc_id") -> Resource | None:
+def vpc_of(resource: Resource, model: Model, key: str = "vpc_id") -> Resource | None:
     vpcs = targets(resource.values.get(key), model, "aws_vpc", "aws_default_vpc")
     return vpcs[0] if len(vpcs) == 1 else None
 
@@ -643,7 +652,3 @@ def guarded_ports(group: Resource, model: Model) -> dict[int, str]:
         elif user.type == "aws_ecs_service" and runs_neo4j(user, model):
             ports.update(dict.fromkeys(NEO4J_PORTS, f"Neo4j ({user.address})"))
     return ports
-
-
-def vpc_of_group(group: Resource, model: Model) -> Resource | None:
-    return _vpc_of(group, model)

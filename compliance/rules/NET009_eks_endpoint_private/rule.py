@@ -19,16 +19,17 @@ def check(resource: Resource, model: Model) -> Result:
     if status is Status.UNKNOWN:
         return unknown("vpc_config.endpoint_public_access is not known before apply")
     cidrs = config.get("public_access_cidrs")
+    source = "vpc_config.public_access_cidrs"
     if cidrs is None or cidrs == [] or left_unset(resource, cidrs):
-        cidrs = ["0.0.0.0/0"]  # AWS's default for a public endpoint
+        cidrs, source = ["0.0.0.0/0"], "vpc_config.public_access_cidrs unset: the EKS default"
     if isinstance(cidrs, Unknown):
         return unknown("public endpoint with vpc_config.public_access_cidrs not known before apply")
     wide = [c for c in cidrs if isinstance(c, str) and _wide(c)]
     if wide:
-        return failed(f"public endpoint open to {', '.join(wide)} (vpc_config.public_access_cidrs)")
+        return failed(f"public endpoint open to {', '.join(wide)} ({source})")
     if not all(isinstance(c, str) for c in cidrs):
         return unknown("public endpoint with a vpc_config.public_access_cidrs item not known before apply")
-    return passed(f"public endpoint limited to {', '.join(cidrs)} (vpc_config.public_access_cidrs)")
+    return passed(f"public endpoint limited to {', '.join(cidrs)} ({source})")
 
 
 def _wide(cidr: str) -> bool:

@@ -12,7 +12,7 @@ from compliance.network import (
     is_world,
     network_of,
     security_group_of,
-    vpc_of_group,
+    vpc_of,
 )
 
 
@@ -30,7 +30,7 @@ def check(resource: Resource, model: Model) -> Result | None:
     hits = [(p, ports) for p, ports in hits if ports]
     if not hits:
         return None
-    vpc = vpc_of_group(groups[0], model) if len(groups) == 1 else None
+    vpc = vpc_of(groups[0], model) if len(groups) == 1 else None
     results = [_sources(p, ports, vpc, model) for p, ports in hits]
     for status in (Status.FAIL, Status.UNKNOWN):
         for result in results:
