@@ -171,3 +171,29 @@ def test_region_from_a_var_file(tmp_path: Path) -> None:
     assert without == {"provider.aws": Status.UNKNOWN}
     found = {f.resource: f.status for f in run([RES001], Model(load_hcl([root], var_files=[var_file])))}
     assert found == {"provider.aws": Status.PASS}
+
+
+def test_a_module_given_the_us_east_1_alias_through_providers(tmp_path: Path) -> None:
+    """Resources of a module called with `providers = { aws = aws.us_east_1 }` count as that alias's users."""
+    (tmp_path / "modules" / "edge").mkdir(parents=True)
+    write(
+        tmp_path,
+        {
+            "main.tf": 'provider "aws" {\n  region = "ca-central-1"\n' + OFFLINE + "}\n\n"
+            'provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n' + OFFLINE + "}\n\n"
+            'module "edge" {\n  source    = "./modules/edge"\n  providers = { aws = aws.us_east_1 }\n}\n\n'
+            'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n'
+            "  viewer_certificate {\n    acm_certificate_arn = module.edge.arn\n  }\n}\n",
+        },
+    )
+    edge = tmp_path / "modules" / "edge"
+    certificate = (
+        'resource "aws_acm_certificate" "this" {\n  domain_name       = "notes.example.ca"\n'
+        '  validation_method = "DNS"\n}\n\noutput "arn" {\n  value = aws_acm_certificate.this.arn\n}\n'
+    )
+    write(edge, {"main.tf": certificate})
+    found = {f.resource: f.status for f in run([RES001], Model(load_hcl([tmp_path], root=tmp_path)))}
+    assert found == {"provider.aws": Status.PASS, "provider.aws.us_east_1": Status.PASS}
+    write(edge, {"main.tf": certificate + 'resource "aws_s3_bucket" "logs" {\n  bucket = "edge-logs"\n}\n'})
+    found = {f.resource: f.status for f in run([RES001], Model(load_hcl([tmp_path], root=tmp_path)))}
+    assert found["provider.aws.us_east_1"] is Status.FAIL
