@@ -337,6 +337,7 @@ resource "t_x" "e" {
     assert values["doc"] == {"Version": "2012-10-17"}
     assert values["render"] == "bk/a\nbk/b\n"
     assert isinstance(values["gone"], Unknown)
+    assert "not a regular file" in value(tmp_path, 'file("/dev/zero")').reason
     assert values["dir"] == "mod"
     assert resources["t_x.root"].values["v"] == '{"root": true}'
 

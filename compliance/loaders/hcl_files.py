@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,13 @@ def _read(ctx: Context, name: Any) -> Path:
         raise EvalError("a file path must be a string")
     path = ctx.root_dir / name
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise EvalError(f"file {name} is over the size limit")
-    except OSError:
+        status = path.stat()
+    except (OSError, ValueError):
         raise EvalError(f"file {name} does not exist") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise EvalError(f"{name} is not a regular file")  # never read a device or a FIFO
+    if status.st_size > MAX_FILE_BYTES:
+        raise EvalError(f"file {name} is over the size limit")
     return path
 
 
