@@ -326,7 +326,7 @@ def identity_policies(resource: Resource, model: Model) -> list[tuple[str, Docum
     if resource.type == "aws_iam_role":
         inline = blocks(resource.values, "inline_policy")
         if isinstance(inline, Unknown):
-            return [] if not inline.refs else [("inline_policy", UNREADABLE)]
+            return [("inline_policy", UNREADABLE)]
         for i, block in enumerate(inline):
             doc = read_policy(block.get("policy"), model)
             if doc is not None:
@@ -337,14 +337,9 @@ def identity_policies(resource: Resource, model: Model) -> list[tuple[str, Docum
 
 
 def resource_policy(resource: Resource, model: Model) -> Document | None:
-    """The resource policy a resource carries. On types where the policy is optional, an Unknown
-    without references is the provider's computed value for an unset attribute (plan form): no policy."""
+    """The resource policy a resource carries, None when it has none."""
     attribute = RESOURCE_POLICY_ATTRIBUTES.get(resource.type)
-    value = resource.values.get(attribute) if attribute else None
-    optional = not resource.type.endswith("_policy")
-    if optional and isinstance(value, Unknown) and not value.refs:
-        return None
-    return read_policy(value, model)
+    return read_policy(resource.values.get(attribute), model) if attribute else None
 
 
 # --- matching --------------------------------------------------------------------------------------

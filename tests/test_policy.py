@@ -140,16 +140,17 @@ def test_reference_to_something_else_is_unreadable() -> None:
     assert document is not None and not document.complete
 
 
-def test_role_inline_policies_and_computed_unset_attributes() -> None:
+def test_role_inline_policies_and_unset_or_unknown_attributes() -> None:
     policy = json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
     role = resource("aws_iam_role.r", {"inline_policy": [{"name": "read", "policy": policy}]})
     ((label, document),) = identity_policies(role, EMPTY)
     assert label == "inline_policy read" and document.statements[0].actions == ("s3:GetObject",)
-    assert identity_policies(resource("aws_iam_role.r", {"inline_policy": Unknown()}), EMPTY) == []
-    # an optional, computed policy attribute left unset shows as a bare Unknown in plans
-    assert resource_policy(resource("aws_s3_bucket.b", {"policy": Unknown()}), EMPTY) is None
-    required = resource_policy(resource("aws_s3_bucket_policy.p", {"policy": Unknown()}), EMPTY)
-    assert required is not None and not required.complete
+    assert identity_policies(resource("aws_iam_role.r", {}), EMPTY) == []
+    ((_, unreadable),) = identity_policies(resource("aws_iam_role.r", {"inline_policy": Unknown()}), EMPTY)
+    assert not unreadable.complete
+    assert resource_policy(resource("aws_s3_bucket.b", {"policy": None}), EMPTY) is None
+    unknown = resource_policy(resource("aws_s3_bucket.b", {"policy": Unknown()}), EMPTY)
+    assert unknown is not None and not unknown.complete
 
 
 def test_action_matching() -> None:

@@ -13,9 +13,9 @@ def check(resource: Resource, model: Model) -> Result | None:
     if is_set(source) is Status.PASS:
         return None  # a read replica: backups are taken from its source
     days = resource.values.get("backup_retention_period")
-    if isinstance(days, Unknown) and days.refs:
+    if isinstance(days, Unknown):
         return unknown("backup_retention_period is not known before apply")
-    if days is None or isinstance(days, Unknown):  # unset: the plan shows the provider's computed value
+    if days is None:
         return failed("backup_retention_period is unset: AWS keeps 1 day of automated backups")
     if int(days) < MINIMUM_DAYS:
         return failed(f"backup_retention_period is {days} (at least {MINIMUM_DAYS} days required)")

@@ -42,10 +42,7 @@ def judge(arns: Any, model: Model) -> Result | None:
 
 
 def check(resource: Resource, model: Model) -> Result | None:
-    arns = resource.values.get(ARN_ATTRIBUTES[resource.type])
-    if resource.type == "aws_iam_role" and isinstance(arns, Unknown) and not arns.refs:
-        return None  # computed from separate attachments, which this rule evaluates themselves
-    return judge(arns, model)
+    return judge(resource.values.get(ARN_ATTRIBUTES[resource.type]), model)
 
 
 RULE = Rule(

@@ -21,18 +21,15 @@ ARGUMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def _given(value: Any) -> bool:
-    """Whether the configuration sets the argument. An Unknown without references is the provider's
-    computed placeholder for an unset argument in a plan, so it does not count."""
-    if isinstance(value, Unknown):
-        return bool(value.refs)
-    return value not in (None, "", False)
+    """Whether the configuration sets the argument (to anything, known or not: either way it is stored)."""
+    return isinstance(value, Unknown) or value not in (None, "", False)
 
 
 def _origin(value: Any) -> str:
     if isinstance(value, Unknown):
         if any(RANDOM_PASSWORD in ref for ref in value.refs):
             return "from data.aws_secretsmanager_random_password, whose result is plain text in the plan"
-        return "from another resource's attribute"
+        return "from another resource's attribute" if value.refs else "to a value known only at apply"
     return "to a value known before apply"
 
 
