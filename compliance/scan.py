@@ -3,7 +3,8 @@
 Each input (a Terraform root or .tf file, or a plan JSON) is its own model, so resources of different
 roots never resolve each other's references; the findings of all inputs are combined in one stable order.
 When a plan and the HCL of the same root are scanned together, plan resources borrow file:line from the
-HCL resource with the same address, so reports point at code rather than at the plan file.
+HCL resource with the same address, so reports point at code rather than at the plan file, and their
+unknown values from the HCL's partial evaluation (compliance.completion).
 
 Fail-closed choices:
 - an input with no resources at all (no managed resource or data source) is bad input, not a pass;
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from compliance.completion import complete, paired
 from compliance.engine import run
 from compliance.loaders.plan import judged, load_plan
 from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
@@ -150,7 +152,8 @@ def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
 
 
 def borrow_sources(plan: Loaded, hcl: Sequence[Loaded]) -> Loaded:
-    """Plan resources take file:line from HCL resources of the same address (instance keys ignored)."""
+    """Plan resources take file:line from HCL resources of the same address (instance keys ignored),
+    and, when one HCL input is the plan's own root, their unknown values from it (compliance.completion)."""
     if not hcl:
         return plan
     sources: dict[str, Source] = {}
@@ -158,13 +161,19 @@ def borrow_sources(plan: Loaded, hcl: Sequence[Loaded]) -> Loaded:
         for resource in item.resources:
             sources.setdefault(resource.address, resource.source)
             sources.setdefault(_without_keys(resource.address), resource.source)
-    resources = tuple(
-        dataclasses.replace(r, source=source)
-        if (source := sources.get(r.address) or sources.get(_without_keys(r.address))) is not None
-        else r
-        for r in plan.resources
-    )
-    return Loaded(plan.input, resources)
+    twins = paired(plan.resources, [item.resources for item in hcl]) or {}
+    resources = []
+    for resource in plan.resources:
+        source = sources.get(resource.address) or sources.get(_without_keys(resource.address))
+        twin = twins.get(resource.address)
+        resources.append(
+            dataclasses.replace(
+                resource,
+                source=resource.source if source is None else source,
+                values=resource.values if twin is None else complete(resource, twin),
+            )
+        )
+    return Loaded(plan.input, tuple(resources))
 
 
 def _without_keys(address: str) -> str:
