@@ -803,6 +803,8 @@ def test_missing_path_and_empty_directory(tmp_path: Path) -> None:
     assert _error([tmp_path / "nope"]) == "nope: no such file or directory"
     (tmp_path / "empty").mkdir()
     assert "empty: directory has no Terraform files" in _error([tmp_path / "empty"])
+    os.mkfifo(tmp_path / "pipe.tf")
+    assert _error([tmp_path / "pipe.tf"]) == "pipe.tf: not a regular file or directory"
     write(tmp_path, {"x.txt": "a"})
     assert "x.txt: not a Terraform file" in _error([tmp_path / "x.txt"])
 

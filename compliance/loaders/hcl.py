@@ -69,6 +69,8 @@ def _load_root(path: Path, var_files: list[Path], root: Path | None) -> list[Res
         directory, files = resolved, config_files(resolved)
         if not files:
             raise InputError(f"{display(path)}: directory has no Terraform files (*.tf, *.tf.json)")
+    elif not resolved.is_file():
+        raise InputError(f"{display(path)}: not a regular file or directory")
     elif resolved.name.endswith((".tf", ".tf.json")):
         directory, files = resolved.parent, [resolved]
     else:
