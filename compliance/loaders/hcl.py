@@ -214,7 +214,10 @@ def _outputs(module: ModuleInstance) -> Iterator[Resource]:
     evaluator = module.loader.evaluator
     for name, block in module.config.outputs.items():
         evaluator.sensitive = False
-        value = module.output(name) if "value" in block.attrs else None
+        try:
+            value = module.output(name) if "value" in block.attrs else None
+        except EvalError as error:  # a cycle through module outputs
+            value = Unknown(reason=str(error))
         derived = evaluator.sensitive
         evaluator.sensitive = False
         declared = module.declared_flag(block, "sensitive")
