@@ -20,6 +20,9 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
   renders JSON around unknown values (a heredoc policy) is decoded the same way. Rules therefore
   accept a policy as a JSON string or as a structure.
 * count/for_each that cannot be evaluated give one instance with the key ``[*]``; count = 0 gives none.
+* Not read: TF_VAR_* environment variables, -var flags, workspaces (terraform.workspace is "default"),
+  modules installed under .terraform; functions not in hcl_functions (timestamp, uuid, provider
+  functions...) are Unknown.
 """
 
 from __future__ import annotations
