@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Status, Unknown, failed, passed, unknown
-from compliance.network import references, targets
+from compliance.network import configured, references, targets
 from compliance.values import get
 
 CANADIAN_REGIONS = frozenset({"ca-central-1", "ca-west-1"})
@@ -55,6 +55,13 @@ def region_result(region: Any, what: str) -> Result:
     return passed(f"{what} is {region!r}")
 
 
+def resource_region(resource: Resource) -> Any:
+    """Where a resource lives: its own `region` argument (AWS provider 6) when the configuration sets
+    one, known or not, else its provider's region."""
+    own = configured(resource, "region")
+    return own if isinstance(own, str | Unknown) else resource.region
+
+
 def arn_region(arn: Any) -> str | Unknown | None:
     """The region field of a literal ARN ("" for global services such as S3: None); Unknown otherwise."""
     if not isinstance(arn, str):
@@ -70,11 +77,13 @@ def destination_region(value: Any, model: Model, *types: str) -> tuple[str | Unk
     showed it: the ARN's region field, or the region of the referenced resource's provider."""
     found = targets(value, model, *types)
     if found:
-        regions = {str(r.region) if not isinstance(r.region, Unknown) else "?" for r in found}
+        regions = {
+            str(resource_region(r)) if not isinstance(resource_region(r), Unknown) else "?" for r in found
+        }
         first = found[0]
         if len(regions) > 1:
             return Unknown(reason="instances in several regions"), first.address
-        return first.region, f"{first.address} ({first.provider})"
+        return resource_region(first), f"{first.address} ({first.provider})"
     if isinstance(value, str) and value.startswith("arn:"):
         region = arn_region(value)
         return (region if region is not None else Unknown(reason="the ARN names no region")), repr(value)

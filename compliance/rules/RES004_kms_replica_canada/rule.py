@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity
-from compliance.residency import region_result
+from compliance.residency import region_result, resource_region
 
 
 def check(resource: Resource, model: Model) -> Result:
-    return region_result(resource.region, f"the replica's region ({resource.provider})")
+    return region_result(resource_region(resource), f"the replica's region ({resource.provider})")
 
 
 RULE = Rule(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.residency import region_result, regions_result
+from compliance.residency import region_result, regions_result, resource_region
 from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:
     if resource.type == "aws_dynamodb_table_replica":
-        return region_result(resource.region, f"the replica's region ({resource.provider})")
+        return region_result(resource_region(resource), f"the replica's region ({resource.provider})")
     replicas = blocks(resource.values, "replica")
     if isinstance(replicas, Unknown):
         return unknown("replica is not known before apply")
