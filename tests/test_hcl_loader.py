@@ -671,8 +671,13 @@ variable "password" {
   sensitive = true
   default   = "hunter2"
 }
+variable "flags" {
+  sensitive = true
+  default   = { encrypted = true, note = "", key = "k" }
+}
 locals { conn = "user:${var.password}" }
 resource "aws_db_instance" "db" {
+  flags    = var.flags
   password = var.password
   url      = local.conn
   name     = "db"
@@ -684,8 +689,9 @@ resource "aws_db_instance" "db" {
         },
     )
     db = resources["aws_db_instance.db"]
-    assert db.sensitive == frozenset({"password", "url", "secret.0.value"})
+    assert db.sensitive == frozenset({"flags", "password", "url", "secret.0.value"})
     assert db.values == {
+        "flags": {"encrypted": True, "note": "", "key": "(sensitive)"},
         "password": "(sensitive)",
         "url": "(sensitive)",
         "name": "db",

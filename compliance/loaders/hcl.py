@@ -8,7 +8,8 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
   (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}) and root output
   (``output.NAME``, type terraform_output, values {"value", "sensitive"}), as the plan loader gives them.
 * Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
-  replaced by "(sensitive)" (null and unknown values stay), so no report can print them.
+  their non-empty strings replaced by "(sensitive)", so no report can print them (numbers, booleans,
+  nulls and unknowns stay for the rules).
 * What cannot be known statically is an `Unknown`: a reference to a resource or data source carries
   its absolute address (``module.vpc.aws_subnet.private[0]``). A whole counted resource is a list (a
   map for for_each) of such per-instance Unknowns when its count/for_each is known, else one Unknown

@@ -136,17 +136,30 @@ def is_set(value: Any) -> bool:
 
 
 def redact(values: dict[str, Any], paths: frozenset[str]) -> dict[str, Any]:
-    """Values with each sensitive path replaced by REDACTED (null and unknown values stay as they are)."""
+    """Values with the strings under each sensitive path replaced by REDACTED.
+
+    Only non-empty strings can hold a secret: structure, empty strings, numbers, booleans, nulls and
+    unknowns stay, so rules still judge `encrypted = var.flag` or an empty key correctly.
+    """
     for path in paths:
         container: Any = values
         *parents, last = path.split(".")
         for part in parents:
             container = _child(container, part)
-        if _child(container, last) not in (None, _ABSENT) and not isinstance(
-            _child(container, last), Unknown
-        ):
-            container[int(last) if isinstance(container, list) else last] = REDACTED
+        if isinstance(container, dict | list) and _child(container, last) is not _ABSENT:
+            key = int(last) if isinstance(container, list) else last
+            container[key] = _hide(container[key])
     return values
+
+
+def _hide(value: Any) -> Any:
+    if isinstance(value, str):
+        return REDACTED if value else value
+    if isinstance(value, dict):
+        return {k: _hide(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide(v) for v in value]
+    return value
 
 
 _ABSENT: Any = object()
