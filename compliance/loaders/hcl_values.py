@@ -146,9 +146,10 @@ def redact(values: dict[str, Any], paths: frozenset[str]) -> dict[str, Any]:
         *parents, last = path.split(".")
         for part in parents:
             container = _child(container, part)
-        if isinstance(container, dict | list) and _child(container, last) is not _ABSENT:
-            key = int(last) if isinstance(container, list) else last
-            container[key] = _hide(container[key])
+        if isinstance(container, list) and _child(container, last) is not _ABSENT:
+            container[int(last)] = _hide(container[int(last)])
+        elif isinstance(container, dict) and last in container:
+            container[last] = _hide(container[last])
     return values
 
 
