@@ -381,44 +381,62 @@ def ebs_default(resource: Resource, model: Model) -> Result | None:
     return None
 
 
-def storage_encrypted(resource: Resource, model: Model, sources: tuple[str, ...]) -> Result:
-    """storage_encrypted of a database; a copy (snapshot restore, replica) inherits its source's
-    encryption when the flag is unset, so that source decides: in the scan, or UNKNOWN."""
+# Where a database copies its storage from (replica, snapshot or point-in-time restore): unless it says
+# otherwise, a copy keeps its source's encryption and key.
+COPY_SOURCES = {
+    "aws_db_instance": (
+        "replicate_source_db",
+        "snapshot_identifier",
+        "restore_to_point_in_time.source_db_instance_identifier",
+    ),
+    "aws_rds_cluster": (
+        "snapshot_identifier",
+        "replication_source_identifier",
+        "restore_to_point_in_time.source_cluster_identifier",
+    ),
+    "aws_neptune_cluster": ("snapshot_identifier", "replication_source_identifier"),
+    "aws_docdb_cluster": ("snapshot_identifier", "restore_to_point_in_time.source_cluster_identifier"),
+}
+# The attribute by which a source database of each type is named.
+_IDENTIFIER = {"aws_db_instance": "identifier"}
+
+
+def copy_source(resource: Resource, model: Model) -> tuple[str, Resource | None] | None:
+    """What a database copies: (description, the scanned source database or None), or None for a new,
+    empty database."""
+    for attribute in COPY_SOURCES.get(resource.type, ()):
+        value = get(resource.values, attribute)
+        if is_set(value) is Status.FAIL:
+            continue
+        key = _IDENTIFIER.get(resource.type, "cluster_identifier")
+        for found in model.of_type(resource.type):
+            if found is not resource and attachments.names(value, found, model, (key,)):
+                return f"{attribute} {found.address}", found
+        return f"{attribute} {describe(value)}", None
+    return None
+
+
+def storage_encrypted(resource: Resource, model: Model) -> Result:
+    """storage_encrypted of a database; a copy whose flag is not true takes its source's encryption,
+    so the source decides: judged here when scanned, UNKNOWN otherwise."""
     value = resource.values.get("storage_encrypted")
     status = truth(value)
     if status is Status.PASS:
         return Result(status, "storage_encrypted is true")
     if status is Status.UNKNOWN:
         return Result(status, "storage_encrypted is not known before apply")
-    for attribute in sources:
-        source = get(resource.values, attribute)
-        if is_set(source) is Status.FAIL:
-            continue
-        inherited = _source_encryption(source, resource, model, sources)
-        if inherited is not None:
-            return inherited
+    copied = copy_source(resource, model)
+    if copied is None:
+        return Result(Status.FAIL, f"storage_encrypted is {describe(value)}")
+    where, source = copied
+    if source is None:
         return Result(
             Status.UNKNOWN,
-            f"storage_encrypted is {describe(value)} but the storage is a copy of "
-            f"{attribute} {describe(source)}, whose encryption this scan cannot read",
+            f"storage_encrypted is {describe(value)} but the storage is a copy of {where}, "
+            "whose encryption this scan cannot read",
         )
-    return Result(Status.FAIL, f"storage_encrypted is {describe(value)}")
-
-
-# The attribute that names a database of each type, as a replica or restore source names it.
-_IDENTIFIER = {"aws_db_instance": "identifier"}
-
-
-def _source_encryption(
-    source: Any, resource: Resource, model: Model, sources: tuple[str, ...]
-) -> Result | None:
-    """The encryption of the same-type database `source` names (by reference or identifier), if scanned."""
-    for found in model.of_type(resource.type):
-        key = _IDENTIFIER.get(found.type, "cluster_identifier")
-        if found is not resource and attachments.names(source, found, model, (key,)):
-            inner = storage_encrypted(found, model, sources)
-            return Result(inner.status, f"inherited from {found.address}: {inner.message}")
-    return None
+    inner = storage_encrypted(source, model)
+    return Result(inner.status, f"a copy of {where}: {inner.message}")
 
 
 def ebs_encryption(encrypted: Any, where: str, inherited: str, resource: Resource, model: Model) -> Result:

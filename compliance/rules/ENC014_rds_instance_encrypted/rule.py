@@ -5,16 +5,9 @@ from __future__ import annotations
 from compliance.encryption import storage_encrypted
 from compliance.model import Model, Resource, Result, Rule, Severity
 
-# A replica, a snapshot restore or a point-in-time restore takes its source's encryption.
-SOURCES = (
-    "replicate_source_db",
-    "snapshot_identifier",
-    "restore_to_point_in_time.source_db_instance_identifier",
-)
-
 
 def check(resource: Resource, model: Model) -> Result:
-    return storage_encrypted(resource, model, SOURCES)
+    return storage_encrypted(resource, model)
 
 
 RULE = Rule(

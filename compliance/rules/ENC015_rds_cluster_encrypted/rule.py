@@ -5,17 +5,11 @@ from __future__ import annotations
 from compliance.encryption import storage_encrypted
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
 
-SOURCES = (
-    "snapshot_identifier",
-    "replication_source_identifier",
-    "restore_to_point_in_time.source_cluster_identifier",
-)
-
 
 def check(resource: Resource, model: Model) -> Result:
     if resource.values.get("engine_mode") == "serverless":
         return Result(Status.PASS, "engine_mode 'serverless' (Aurora Serverless v1) is always encrypted")
-    return storage_encrypted(resource, model, SOURCES)
+    return storage_encrypted(resource, model)
 
 
 RULE = Rule(

@@ -5,11 +5,9 @@ from __future__ import annotations
 from compliance.encryption import storage_encrypted
 from compliance.model import Model, Resource, Result, Rule, Severity
 
-SOURCES = ("snapshot_identifier", "replication_source_identifier")
-
 
 def check(resource: Resource, model: Model) -> Result:
-    return storage_encrypted(resource, model, SOURCES)
+    return storage_encrypted(resource, model)
 
 
 RULE = Rule(

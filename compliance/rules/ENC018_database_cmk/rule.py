@@ -1,25 +1,36 @@
 """Encrypted database storage uses a customer-managed KMS key, not the AWS-managed aws/rds key.
 
-Unencrypted storage is ENC014-ENC017's finding; here it is not applicable (None).
+A replica or restore that names no key keeps its source's key, so the source decides (UNKNOWN when it is
+not in the scan). Unencrypted storage is ENC014-ENC017's finding; here it is not applicable (None).
 """
 
 from __future__ import annotations
 
-from compliance.encryption import customer_managed_key, storage_encrypted
+from compliance.encryption import copy_source, customer_managed_key, storage_encrypted
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
+from compliance.values import is_set
 
 KEY_ATTRIBUTE = {"aws_neptune_cluster": "kms_key_arn"}
 
 
-def check(resource: Resource, model: Model) -> Result | None:
+def _key(resource: Resource, model: Model) -> Result:
     attribute = KEY_ATTRIBUTE.get(resource.type, "kms_key_id")
-    key = customer_managed_key(resource.values.get(attribute), attribute, model)
-    if key.status is Status.PASS:
+    value = resource.values.get(attribute)
+    copied = copy_source(resource, model) if is_set(value) is Status.FAIL else None
+    if copied is None:
+        return customer_managed_key(value, attribute, model)
+    where, source = copied
+    if source is None:
+        return Result(Status.UNKNOWN, f"{attribute} is unset: the key of {where} applies")
+    inner = _key(source, model)
+    return Result(inner.status, f"a copy of {where}: {inner.message}")
+
+
+def check(resource: Resource, model: Model) -> Result | None:
+    key = _key(resource, model)
+    if key.status is Status.PASS or resource.values.get("engine_mode") == "serverless":
         return key
-    serverless = resource.values.get("engine_mode") == "serverless"
-    if not serverless and storage_encrypted(resource, model, ()).status is Status.FAIL:
-        return None
-    return key
+    return None if storage_encrypted(resource, model).status is Status.FAIL else key
 
 
 RULE = Rule(
