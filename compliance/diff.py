@@ -4,7 +4,8 @@ Violations (failing or unknown findings, after waivers) are matched by (rule, re
 - new: failing in head, not failing in base;
 - changed: failing in both with a different status or message, on a resource head creates, updates or
   replaces (the change touched it and it is still wrong, differently);
-- fixed: failing in base, passing (or waived) in head on a resource that still exists in head;
+- fixed: failing in base, passing in head on a resource that still exists in head (a violation waived
+  in head is accepted, not fixed: it is neither listed nor counted as new);
 - deleted: resources head deletes or forgets, or that exist in base and no longer in head. Their base
   violations are listed with them and never counted as fixed, and a violation on another resource is
   never matched to them (a rename is a deletion plus a new violation).
@@ -26,7 +27,7 @@ from typing import Any
 
 from compliance.engine import run as run_rules
 from compliance.loaders.plan import judged
-from compliance.model import Finding, Model, Resource, Rule, Waiver
+from compliance.model import Finding, Model, Resource, Rule, Status, Waiver
 from compliance.scan import (
     Loaded,
     ScanInput,
@@ -95,7 +96,7 @@ def compare(base: Side, head: Side) -> Diff:
     absent = {r.address for r in base.resources if r.mode == "managed"} - set(head_actions)
     base_failing = _violations(base.findings)
     head_failing = {k: f for k, f in _violations(head.findings).items() if k[1] not in gone}
-    head_all = {_key(f): f for f in head.findings if f.resource not in gone}
+    head_passing = {_key(f) for f in head.findings if f.status is Status.PASS and f.resource not in gone}
 
     changes: list[Change] = []
     unchanged = 0
@@ -108,9 +109,7 @@ def compare(base: Side, head: Side) -> Diff:
         else:
             changes.append(Change(finding, "changed", before))
     fixed = tuple(
-        f
-        for key, f in sorted(base_failing.items())
-        if key not in head_failing and key[1] not in gone | absent and key in head_all
+        f for key, f in sorted(base_failing.items()) if key in head_passing and key[1] not in gone | absent
     )
     deleted = tuple(
         Deletion(
