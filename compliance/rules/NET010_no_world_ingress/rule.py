@@ -42,6 +42,8 @@ def _judge(permission: Ingress, resource: Resource, model: Model) -> Result | No
             return unknown("an ingress source CIDR is not known before apply")
         return None
     opened = f"ingress from {', '.join(world)} on {describe_ports(permission)}"
+    if isinstance(permission.ports, Unknown):
+        return unknown(opened)  # perhaps only a web port, perhaps every port
     web = str(permission.protocol).lower() in TCP and permission.ports in WEB_PORTS
     if not web:
         return failed(opened)
