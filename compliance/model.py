@@ -10,25 +10,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
     WAIVED = "waived"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     HCL = "hcl"
     PLAN = "plan"
     RUNTIME = "runtime"
@@ -114,6 +114,7 @@ class Model:
     resources: tuple[Resource, ...]
     by_address: Mapping[str, Resource] = field(init=False, repr=False)
     by_type: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
+    _instances: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_address: dict[str, Resource] = {}
@@ -121,8 +122,14 @@ class Model:
         for resource in self.resources:
             by_address[resource.address] = resource
             by_type.setdefault(resource.type, []).append(resource)
+        instances: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            base = _without_instance_key(resource.address)
+            if base != resource.address:
+                instances.setdefault(base, []).append(resource)
         object.__setattr__(self, "by_address", by_address)
         object.__setattr__(self, "by_type", {k: tuple(v) for k, v in by_type.items()})
+        object.__setattr__(self, "_instances", {k: tuple(v) for k, v in instances.items()})
 
     def of_type(self, *types: str) -> tuple[Resource, ...]:
         found: list[Resource] = []
@@ -135,17 +142,12 @@ class Model:
 
         ``ref`` may carry an attribute suffix (``aws_kms_key.this.arn``); it is stripped.
         """
-        exact = self.by_address.get(ref)
-        if exact is not None:
-            return (exact,)
         head = ref
         while head:
             exact = self.by_address.get(head)
             if exact is not None:
                 return (exact,)
-            instances = tuple(
-                r for r in self.by_type.get(_type_of(head), ()) if r.address.startswith(head + "[")
-            )
+            instances = self._instances.get(head)
             if instances:
                 return instances
             if "." not in head:
@@ -154,15 +156,12 @@ class Model:
         return ()
 
 
-def _type_of(address: str) -> str:
-    parts = [p for p in address.split(".") if p]
-    # skip "module.NAME" pairs and "data"
-    i = 0
-    while i < len(parts) - 1 and parts[i] == "module":
-        i += 2
-    if i < len(parts) and parts[i] == "data":
-        i += 1
-    return parts[i].split("[")[0] if i < len(parts) else ""
+def _without_instance_key(address: str) -> str:
+    """``aws_x.y`` from ``aws_x.y[0]`` or ``aws_x.y["k[1]"]``; the address itself when it has no key."""
+    if not address.endswith("]"):
+        return address
+    start = address.rfind('["') if address.endswith('"]') else address.rfind("[")
+    return address[:start] if start > 0 else address
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,11 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, settings
 
-COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "database": None}
+COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    "database": None,
+}
 settings.register_profile("ci", max_examples=60, derandomize=True, **COMMON)
 settings.register_profile("fuzz", max_examples=3000, **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

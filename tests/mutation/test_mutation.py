@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,11 @@ def mutated_tree(mutant: Mutant, work: Path) -> Path:
     for edit in mutant.edits:
         path = tree / edit.file
         text = path.read_text()
-        assert edit.old in text, f"{mutant.id}: {edit.file} no longer contains {edit.old!r}"
-        path.write_text(text.replace(edit.old, edit.new, 1))
+        # Layout is free (terraform fmt realigns '='), the tokens are not.
+        pattern = r"\s+".join(re.escape(token) for token in edit.old.split())
+        match = re.search(pattern, text)
+        assert match, f"{mutant.id}: {edit.file} no longer contains {edit.old!r}"
+        path.write_text(text[: match.start()] + edit.new.strip() + text[match.end() :])
     return tree / "envs" / "staging"
 
 
