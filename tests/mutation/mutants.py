@@ -251,8 +251,8 @@ MUTANTS: tuple[Mutant, ...] = (
         (
             Edit(
                 "modules/s3_bucket/main.tf",
-                '      sse_algorithm     = "aws:kms"\n',
-                '      sse_algorithm     = "AES256"\n',
+                'sse_algorithm = var.log_delivery_sse_s3 ? "AES256" : "aws:kms"',
+                'sse_algorithm = "AES256"',
             ),
         ),
         known(
