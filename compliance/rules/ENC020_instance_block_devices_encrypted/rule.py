@@ -16,6 +16,9 @@ from compliance.values import blocks, describe, is_set
 
 def _devices(resource: Resource, model: Model) -> Iterator[Result]:
     ami = f"the AMI {describe(resource.values.get('ami'))}"
+    template = blocks(resource.values, "launch_template")
+    if isinstance(template, Unknown) or template:
+        ami = f"its launch template's root mapping or {ami}"
     root = blocks(resource.values, "root_block_device")
     if isinstance(root, Unknown) or not root:
         yield ebs_encryption(None, "root_block_device (undeclared): ", ami, resource, model)
