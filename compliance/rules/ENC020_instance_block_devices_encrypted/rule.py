@@ -20,7 +20,9 @@ def _devices(resource: Resource, model: Model) -> Iterator[Result]:
     if isinstance(template, Unknown) or template:
         ami = f"its launch template's root mapping or {ami}"
     root = blocks(resource.values, "root_block_device")
-    if isinstance(root, Unknown) or not root:
+    if isinstance(root, Unknown):
+        yield ebs_encryption(root, "root_block_device: ", ami, resource, model)
+    elif not root:
         yield ebs_encryption(None, "root_block_device (undeclared): ", ami, resource, model)
     else:
         yield ebs_encryption(root[0].get("encrypted"), "root_block_device: ", ami, resource, model)
