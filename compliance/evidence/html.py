@@ -2,9 +2,10 @@
 CSS and SVG, no remote asset).
 
 One function renders both, so they cannot disagree: print rules (@page, table-of-contents page numbers)
-live in the inline CSS. The only difference is `detail`: index.html also lists every passing resource per
-rule, which the PDF leaves to index.html and findings.json (hundreds of table rows would make the PDF slow
-to render and long to read; every violation, waiver and control is in both).
+live in the inline CSS. `detail` (index.html) adds what would make the PDF slow to lay out and long to
+read: every passing resource per rule, the controls' full requirement text, each rule's controls and
+links from controls to rules. Every control, rule, violation and waiver is in both. Rules and violations
+are lines, not table rows: WeasyPrint lays out a paragraph several times faster than a table row.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def render(report: Report, detail: bool = True) -> str:
             (f"fw-{fw.framework.name.lower()}", f"{fw.framework.name} controls", _framework(fw, detail), True)
             for fw in report.summary
         ),
-        ("rules", "Rules", _rules(report.rules, report.findings), True),
+        ("rules", "Rules", _rules(report.rules, report.findings, detail), True),
         ("violations", "Violations", _violations(report.rules, report.findings, run.plan_sha256), True),
         *(
             [("passing", "Passing resources", _passing(report.rules, report.findings), True)]
@@ -143,10 +144,8 @@ def _framework(fw: FrameworkStatus, detail: bool) -> str:
         [
             escape(item.control.id),
             f"<b>{escape(item.control.title)}</b>" + (f"<br>{escape(item.control.text)}" if detail else ""),
-            badge(item.status),
-            " ".join(f'<a href="#rule-{escape(r)}">{escape(r)}</a>' for r in item.rules)
-            or escape(item.control.attested_by),
-            escape(", ".join(f"{n} {s}" for s, n in item.counts.items())),
+            badge(item.status) + "<br>" + escape(", ".join(f"{n} {s}" for s, n in item.counts.items())),
+            " ".join(_rule_ref(r, detail) for r in item.rules) or escape(item.control.attested_by),
         ]
         for item in fw.controls
     )
@@ -155,35 +154,31 @@ def _framework(fw: FrameworkStatus, detail: bool) -> str:
         "(its rules listed, its status the worst of their findings) or MANUAL (who attests is named).</p>"
     )
     return intro + _table(
-        [
-            ("control", 12),
-            ("requirement", 42),
-            ("status", 10),
-            ("rules (or who attests)", 22),
-            ("findings", 14),
-        ],
+        [("control", 15), ("requirement", 43), ("status and findings", 17), ("rules (or who attests)", 25)],
         rows,
     )
 
 
-def _rules(rules: Sequence[Rule], findings: Sequence[Finding]) -> str:
+def _rule_ref(rule_id: str, link: bool) -> str:
+    """A rule id, linked to its line in index.html (hundreds of links cost the PDF ~0.15 s: plain there)."""
+    return f'<a href="#rule-{escape(rule_id)}">{escape(rule_id)}</a>' if link else escape(rule_id)
+
+
+def _rules(rules: Sequence[Rule], findings: Sequence[Finding], detail: bool) -> str:
+    """One line per rule (lines lay out far faster than table rows in the PDF); controls in index.html."""
     counts: dict[str, dict[str, int]] = {}
     for finding in findings:
         per_rule = counts.setdefault(finding.rule_id, {})
         per_rule[finding.status.value] = per_rule.get(finding.status.value, 0) + 1
-    rows = (
-        [
-            f'<a id="rule-{escape(rule.id)}"></a>{escape(rule.id)}',
-            escape(rule.title),
-            escape(rule.severity.value),
-            escape(_controls_text(rule.controls)),
-            *(str(counts.get(rule.id, {}).get(s, 0)) for s in PRECEDENCE),
-        ]
-        for rule in rules
-    )
-    return _table(
-        [("rule", 8), ("title", 38), ("severity", 8), ("controls", 26), *((s, 5) for s in PRECEDENCE)], rows
-    )
+    lines = []
+    for rule in rules:
+        tally = ", ".join(f"{n} {s}" for s in PRECEDENCE if (n := counts.get(rule.id, {}).get(s, 0)))
+        mapped = f"; {escape(_controls_text(rule.controls))}" if detail else ""
+        lines.append(
+            f'<p class="finding" id="rule-{escape(rule.id)}"><b>{escape(rule.id)}</b> {escape(rule.title)} '
+            f'<span class="muted">({escape(rule.severity.value)}{mapped})</span>: {escape(tally or "no resource")}</p>'
+        )
+    return "".join(lines)
 
 
 def _merged(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
@@ -202,8 +197,9 @@ def _violations(rules: Sequence[Rule], findings: Sequence[Finding], plan_sha256:
     failing = [f for f in findings if f.failing]
     parts = [
         f"<p>{len(failing)} findings fail or are unknown (unknown fails closed: a value that cannot be "
-        "known before apply is not taken as compliant). Location is file:line in the Terraform source; "
-        f"origin plan is the plan with sha256 {escape(plan_sha256 or '(none)')}.</p>"
+        "known before apply is not taken as compliant). Each line: status, resource, file:line in the "
+        "Terraform source, the input that showed it (hcl, or plan: the plan with sha256 "
+        f"{escape(plan_sha256 or '(none)')}) and the message.</p>"
     ]
     for rule in rules:
         rows = sorted(_merged(f for f in failing if f.rule_id == rule.id), key=lambda m: _worst_first(m[0]))
