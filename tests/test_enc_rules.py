@@ -12,6 +12,7 @@ from compliance.encryption import customer_managed_key, log_delivery_service, tl
 from compliance.model import Model, Origin, Resource, Result, Rule, Source, Status, Unknown
 from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 from compliance.rules.ENC012_lb_listener_tls.rule import RULE as ENC012
+from compliance.rules.ENC013_elb_listener_tls.rule import RULE as ENC013
 from compliance.rules.ENC015_rds_cluster_encrypted.rule import RULE as ENC015
 from compliance.rules.ENC019_ebs_volume_encrypted.rule import RULE as ENC019
 from compliance.rules.ENC022_sqs_encrypted.rule import RULE as ENC022
@@ -185,3 +186,41 @@ def test_worst_keeps_every_message_of_the_worst_status() -> None:
         Result(Status.FAIL, "d"),
     ]
     assert worst(results) == Result(Status.FAIL, "b; d")
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        ({"Protocol-TLSv1.2": "true", "Protocol-TLSv1": "false"}, Status.PASS),
+        ({"Protocol-TLSv1.2": "true", "Protocol-TLSv1.1": "true"}, Status.FAIL),
+        ({"Protocol-TLSv1": "false"}, Status.FAIL),
+        ({"Reference-Security-Policy": "ELBSecurityPolicy-TLS-1-2-2017-01"}, Status.PASS),
+    ],
+)
+def test_classic_elb_negotiation_attributes(attributes: Mapping[str, str], expected: Status) -> None:
+    elb = resource(
+        "aws_elb.web",
+        {"name": "web", "listener": [{"lb_port": 443, "lb_protocol": "HTTPS", "instance_port": 80}]},
+    )
+    policy = resource(
+        "aws_lb_ssl_negotiation_policy.p",
+        {
+            "load_balancer": "web",
+            "lb_port": 443,
+            "attribute": [{"name": name, "value": value} for name, value in attributes.items()],
+        },
+    )
+    assert status(ENC013, elb, policy) is expected
+
+
+def test_negotiation_policy_on_another_port_does_not_count() -> None:
+    elb = resource("aws_elb.web", {"name": "web", "listener": [{"lb_port": 443, "lb_protocol": "ssl"}]})
+    policy = resource(
+        "aws_lb_ssl_negotiation_policy.p",
+        {
+            "load_balancer": ref("aws_elb.web"),
+            "lb_port": 8443,
+            "attribute": [{"name": "Protocol-TLSv1.2", "value": "true"}],
+        },
+    )
+    assert status(ENC013, elb, policy) is Status.FAIL
