@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.engine import run as run_rules
+from compliance.formats.summary import location
 from compliance.loaders.plan import judged
 from compliance.model import Finding, Model, Resource, Rule, Status, Waiver
 from compliance.scan import (
@@ -146,11 +147,6 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _where(finding: Finding) -> str:
-    source = finding.source
-    return f"{source.file}:{source.line}" if source.line > 0 else source.file
-
-
 def to_markdown(diff: Diff) -> str:
     """A pull-request comment: counts, new/changed violations, what got fixed, what is deleted."""
     verdict = "fails" if diff.failing else "passes"
@@ -171,7 +167,7 @@ def to_markdown(diff: Diff) -> str:
         ]
         lines += [
             f"| {c.kind} | {c.finding.status.value} | {c.finding.rule_id} | `{_cell(c.finding.resource)}` "
-            f"| {c.finding.action or '-'} | `{_cell(_where(c.finding))}` | {_cell(c.finding.message)} "
+            f"| {c.finding.action or '-'} | `{_cell(location(c.finding))}` | {_cell(c.finding.message)} "
             f"| {_cell(c.finding.remediation)} |"
             for c in diff.changes
         ]

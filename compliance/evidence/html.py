@@ -16,6 +16,7 @@ from html import escape
 from compliance.evidence.charts import COLOURS, stacked_bars
 from compliance.evidence.controls import CONTROL_STATUSES, PRECEDENCE, FrameworkStatus, family_counts
 from compliance.evidence.report import RETENTION_NOTE, CheckovReport, CheckovResult, Report
+from compliance.formats.summary import location
 from compliance.model import Finding, Rule, Status
 
 CSS = """
@@ -210,7 +211,7 @@ def _violations(rules: Sequence[Rule], findings: Sequence[Finding], plan_sha256:
             f"<p>Remediation: {escape(rule.remediation)}</p>"
             + "".join(
                 f'<p class="finding">{badge(f.status.value)} <b>{breakable(f.resource)}</b> '
-                f"{breakable(_location(f))} ({origin}): {escape(f.message)}</p>"
+                f"{breakable(location(f))} ({origin}): {escape(f.message)}</p>"
                 for f, origin in rows
             )
         )
@@ -224,7 +225,7 @@ def _passing(rules: Sequence[Rule], findings: Sequence[Finding]) -> str:
     for rule in rules:
         passed = _merged(f for f in findings if f.rule_id == rule.id and f.status is Status.PASS)
         if passed:
-            items = "; ".join(f"{escape(f.resource)} ({escape(_location(f))}, {o})" for f, o in passed)
+            items = "; ".join(f"{escape(f.resource)} ({escape(location(f))}, {o})" for f, o in passed)
             parts.append(f"<p><b>{escape(rule.id)}</b> ({len(passed)}): {items}</p>")
     return "".join(parts)
 
@@ -236,12 +237,6 @@ def breakable(text: str) -> str:
 
 def _worst_first(finding: Finding) -> tuple[int, str, str]:
     return (PRECEDENCE.index(finding.status.value), finding.resource, finding.origin.value)
-
-
-def _location(finding: Finding) -> str:
-    if not finding.source.file:
-        return ""
-    return f"{finding.source.file}:{finding.source.line}" if finding.source.line else finding.source.file
 
 
 def _waivers(findings: Sequence[Finding]) -> str:
