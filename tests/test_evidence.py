@@ -14,12 +14,13 @@ import pypdf
 import pytest
 
 from compliance.cli import main
-from compliance.evidence import checkov, controls, manifest, pdf
+from compliance.evidence import bundle, checkov, controls, manifest, pdf
 from compliance.evidence.bundle import write_env
 from compliance.evidence.sign import SIGNING_KEY_ENV
 from compliance.frameworks import catalog
-from compliance.model import Finding, Origin, Severity, Source, Status
+from compliance.model import Finding, InputError, Origin, Severity, Source, Status
 from compliance.rules import RULES
+from tests.support.fixture_plan import build_plan, fixture_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1700000000"
@@ -218,3 +219,40 @@ def test_checkov_runs_as_a_labelled_second_opinion(tmp_path: Path) -> None:
 def test_checkov_failure_is_reported_not_raised(tmp_path: Path) -> None:
     report = checkov.finish(checkov.start(None, tmp_path), RULES, tmp_path)
     assert report.results == () and "not found" in report.error
+
+
+def test_plans_default_to_build_plan_and_can_be_named_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    envs = [Path("terraform/envs/staging"), Path("terraform/envs/prod")]
+    (tmp_path / "build" / "plan").mkdir(parents=True)
+    (tmp_path / "build" / "plan" / "staging.json").write_text("{}")
+    assert bundle._plans(envs, [], no_plan=False) == {"staging": Path("build/plan/staging.json")}
+    assert bundle._plans(envs, ["prod=p.json"], no_plan=False)["prod"] == Path("p.json")
+    assert bundle._plans(envs, [], no_plan=True) == {}
+    with pytest.raises(InputError, match="ENV=PLAN_JSON"):
+        bundle._plans(envs, ["p.json"], no_plan=False)
+
+
+def test_bundle_with_a_plan_records_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repo_root: Path, terraform_env: dict[str, str]
+) -> None:
+    """The real staging plan when `make plan` made it, else the offline plan of the rule fixtures."""
+    plan = repo_root / "build" / "plan" / "staging.json"
+    if not plan.is_file():
+        plan = build_plan(
+            fixture_dirs(repo_root / "compliance" / "rules"),
+            repo_root / "build" / "fixture-plan",
+            terraform_env,
+        )
+    env = copy_env(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(SIGNING_KEY_ENV, raising=False)
+    report = write_env(env, plan, tmp_path / "out")
+    document = json.loads((tmp_path / "out" / "staging" / "manifest.json").read_text())
+    assert document["plan_sha256"] == manifest.sha256_file(plan)
+    assert [i["kind"] for i in document["inputs"]] == ["hcl", "plan"]
+    assert document["terraform_version"] == json.loads(plan.read_text())["terraform_version"]
+    assert any(f.origin is Origin.PLAN for f in report.findings)
+    assert document["plan_sha256"] in (tmp_path / "out" / "staging" / "index.html").read_text()

@@ -13,6 +13,7 @@ half-written bundle, and a previous bundle's files never linger as "extra" files
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -110,16 +111,14 @@ def write_env(
     if not env_dir.is_dir():
         raise InputError(f"{env_dir}: env root not found (expected a Terraform root directory)")
     running = checkov.start(checkov.executable(), env_dir) if with_checkov else None
-    result = scan(paths=[env_dir], plans=[plan] if plan else [], waivers=waivers)
+    try:
+        result = scan(paths=[env_dir], plans=[plan] if plan else [], waivers=waivers)
+    except BaseException:
+        checkov.stop(running)
+        raise
     report = build_report(env_dir, result)
     if running is not None:
-        report = Report(
-            report.run,
-            report.rules,
-            report.findings,
-            report.summary,
-            checkov.finish(running, result.rules, Path.cwd()),
-        )
+        report = dataclasses.replace(report, checkov=checkov.finish(running, result.rules, Path.cwd()))
     write(report, result, output_dir / env_dir.name, key, render_pdf)
     return report
 

@@ -72,6 +72,13 @@ def start(checkov: str | None, root: Path) -> Running:
     return Running(command, process)
 
 
+def stop(running: Running | None) -> None:
+    """End a checkov run whose results are no longer wanted (the scan failed)."""
+    if running is not None and running.process is not None and running.process.poll() is None:
+        running.process.kill()
+        running.process.communicate()
+
+
 def finish(running: Running, rules: Sequence[Rule], base: Path) -> CheckovReport:
     """Wait for checkov and turn its JSON into mapped results; a failure becomes the report's error."""
     display = tuple(Path(running.command[0]).name if i == 0 else a for i, a in enumerate(running.command))
