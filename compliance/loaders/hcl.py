@@ -5,8 +5,9 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
 * One Resource per resource instance, data source instance, provider configuration (explicit, or
   implied when resources use a provider without a block), call of a module whose source cannot be
   followed (registry, git...: mode/type "module", values {"source": ...}), declared variable
-  (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}) and root output
-  (``output.NAME``, type terraform_output, values {"value", "sensitive"}), as the plan loader gives them.
+  (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}) and output
+  (``output.NAME``, ``module.x.output.NAME``, type terraform_output, values {"value", "sensitive"}),
+  as the plan loader gives them.
 * Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
   their non-empty strings replaced by "(sensitive)", so no report can print them (numbers, booleans,
   nulls and unknowns stay for the rules).
@@ -149,8 +150,7 @@ def _emit(module: ModuleInstance) -> Iterator[Resource]:
     for config in module.provider_configs().values():
         yield _provider_resource(module, config)
     yield from _variables(module)
-    if not module.address:
-        yield from _outputs(module)
+    yield from _outputs(module)
     for block in module.config.resources:
         yield from _instances(module, block)
     for call in module.module_calls():
@@ -214,7 +214,9 @@ def _variables(module: ModuleInstance) -> Iterator[Resource]:
 
 
 def _outputs(module: ModuleInstance) -> Iterator[Resource]:
-    """Root outputs: their value and whether they are marked sensitive."""
+    """Outputs of the root and of every module instance: their value and whether they are sensitive.
+
+    A module's outputs never reach the plan's outputs, but a secret in one is passed on unmarked."""
     evaluator = module.loader.evaluator
     for name, block in module.config.outputs.items():
         evaluator.sensitive = False
@@ -225,7 +227,8 @@ def _outputs(module: ModuleInstance) -> Iterator[Resource]:
         derived = evaluator.sensitive
         evaluator.sensitive = False
         declared = module.declared_flag(block, "sensitive")
-        resource = _named("", f"output.{name}", "output", name, block, "value", value, declared)
+        address = f"{module.address}.output.{name}" if module.address else f"output.{name}"
+        resource = _named(module.address, address, "output", name, block, "value", value, declared)
         if derived and not declared:
             values = redact(dict(resource.values), frozenset({"value"}))
             resource = replace(resource, values=values, sensitive=frozenset({"value"}))

@@ -276,6 +276,23 @@ class _Plan:
             value = _merge(as_mapping(planned.get(name)).get("value"), unknown, [], _always(refs))
             sensitive = bool(as_mapping(planned.get(name)).get("sensitive") or config.get("sensitive"))
             yield self._named("terraform_output", "output", name, "", value, "value", sensitive)
+        yield from self._module_outputs()
+
+    def _module_outputs(self) -> Iterator[Resource]:
+        """Module outputs exist in the configuration only: a constant, or unknown with its references."""
+        for path, module in sorted(self.config.modules.items()):
+            if not path:
+                continue
+            prefix = module_prefix([(n, "") for n in path])
+            for name, config in sorted(module.outputs.items()):
+                expression = as_mapping(as_mapping(config).get("expression"))
+                if "constant_value" in expression:
+                    value = expression["constant_value"]
+                else:
+                    refs = self.config.refs(path, prefix, expression.get("references"))
+                    value = Unknown(refs=tuple(refs), reason="module output known after apply")
+                sensitive = bool(as_mapping(config).get("sensitive"))
+                yield self._named("terraform_output", "output", name, prefix, value, "value", sensitive)
 
     def _variables(self) -> Iterator[Resource]:
         for path, module in sorted(self.config.modules.items()):

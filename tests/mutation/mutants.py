@@ -173,6 +173,15 @@ SEARCH = "modules/opensearch/main.tf"
 API = "modules/ecs_service/main.tf"
 ENV = "envs/staging/main.tf"
 BACKUP = "modules/backup/main.tf"
+# The env passes each data store its subnets; a mutant hands it the public ones instead.
+MODULE_NETWORK = {
+    "opensearch": 'module "opensearch" {\n  source = "../../modules/opensearch"\n\n  name        = local.name\n'
+    "  environment = var.environment\n  network = {\n    vpc_id                   = module.vpc.vpc_id\n"
+    "    private_subnet_ids       = local.private",
+    "neo4j": 'module "neo4j" {\n  source = "../../modules/neo4j"\n\n  name        = "${local.name}-neo4j"\n'
+    "  environment = var.environment\n  network = {\n    vpc_id                   = module.vpc.vpc_id\n"
+    "    vpc_cidr                 = module.vpc.cidr_block\n    private_subnet_ids       = local.private",
+}
 ANCHOR = "# AWS-managed service-role policies for AWS Backup"
 WIDE = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 SECRET_ENV = [
@@ -377,9 +386,9 @@ MUTANTS: tuple[Mutant, ...] = (
         "NET",
         (
             Edit(
-                NEO4J,
-                "    subnets          = var.network.private_subnet_ids\n",
-                "    subnets          = var.network.public_subnet_ids\n",
+                ENV,
+                MODULE_NETWORK["neo4j"],
+                MODULE_NETWORK["neo4j"].replace("local.private", "module.vpc.public_subnet_ids"),
             ),
         ),
         module_input("neo4j", "network", ["module.vpc.vpc_id", "module.vpc.public_subnet_ids", "module.vpc"]),
@@ -389,16 +398,15 @@ MUTANTS: tuple[Mutant, ...] = (
         "NET",
         (
             Edit(
-                SEARCH,
-                "slice(var.network.private_subnet_ids, 0, var.cluster.zone_count)",
-                "slice(var.network.public_subnet_ids, 0, var.cluster.zone_count)",
+                ENV,
+                MODULE_NETWORK["opensearch"],
+                MODULE_NETWORK["opensearch"].replace("local.private", "module.vpc.public_subnet_ids"),
             ),
         ),
         module_input(
             "opensearch", "network", ["module.vpc.vpc_id", "module.vpc.public_subnet_ids", "module.vpc"]
         ),
     ),
-    # --- residency ------------------------------------------------------------------------------------
     Mutant(
         "default-region-from-tfvars",
         "RES",
