@@ -30,6 +30,8 @@ from compliance.rules.ENC024_dynamodb_cmk.rule import RULE as ENC024
 from compliance.rules.ENC025_kinesis_stream_encrypted.rule import RULE as ENC025
 from compliance.rules.ENC026_backup_vault_cmk.rule import RULE as ENC026
 from compliance.rules.ENC027_kms_key_rotation.rule import RULE as ENC027
+from compliance.rules.ENC028_elasticache_encrypted_at_rest.rule import RULE as ENC028
+from compliance.rules.ENC029_elasticache_encrypted_in_transit.rule import RULE as ENC029
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -60,5 +62,7 @@ RULES: tuple[Rule, ...] = (
     ENC025,
     ENC026,
     ENC027,
+    ENC028,
+    ENC029,
     ENC050,
 )
