@@ -32,6 +32,7 @@ from compliance.rules.ENC026_backup_vault_cmk.rule import RULE as ENC026
 from compliance.rules.ENC027_kms_key_rotation.rule import RULE as ENC027
 from compliance.rules.ENC028_elasticache_encrypted_at_rest.rule import RULE as ENC028
 from compliance.rules.ENC029_elasticache_encrypted_in_transit.rule import RULE as ENC029
+from compliance.rules.ENC030_msk_encrypted_in_transit.rule import RULE as ENC030
 from compliance.rules.ENC050_s3_tls_only_policy.rule import RULE as ENC050
 
 RULES: tuple[Rule, ...] = (
@@ -64,5 +65,6 @@ RULES: tuple[Rule, ...] = (
     ENC027,
     ENC028,
     ENC029,
+    ENC030,
     ENC050,
 )
