@@ -1,9 +1,9 @@
 """Launch templates encrypt the EBS volumes they map.
 
-A mapping without ebs.encrypted takes the encryption of its snapshot or, for the root device, of the AMI;
-the template cannot tell which device is the root, so an unset flag is UNKNOWN, and "false" fails. A
-template with no mapping leaves the root volume to the AMI: UNKNOWN. The region's account default
-(aws_ebs_encryption_by_default) counts as encryption.
+A mapping from a snapshot takes the snapshot's encryption (UNKNOWN); one without ebs.encrypted may be the
+root device, which takes the AMI's (the template cannot tell which device is the root): UNKNOWN. Any other
+"false" fails. A template with no mapping leaves the root volume to the AMI: UNKNOWN. The region's account
+default (aws_ebs_encryption_by_default) counts as encryption.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from compliance.encryption import combine, ebs_encryption
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, get
+from compliance.values import blocks, describe, get, is_set
 
 
 def _mappings(resource: Resource, model: Model) -> Iterator[Result]:
@@ -27,8 +27,13 @@ def _mappings(resource: Resource, model: Model) -> Iterator[Result]:
     for mapping in volumes:
         where = f"block_device_mappings {describe(mapping.get('device_name'))}: ebs."
         encrypted = get(mapping, "ebs.encrypted")
-        unset = encrypted is None or encrypted == ""
-        inherited = f"its snapshot or {ami}" if unset else ""
+        snapshot = get(mapping, "ebs.snapshot_id")
+        if is_set(snapshot) is not Status.FAIL:
+            inherited = f"snapshot_id {describe(snapshot)}"
+        elif encrypted is None or encrypted == "":
+            inherited = f"{ami} if this is the root device"
+        else:
+            inherited = ""
         yield ebs_encryption(encrypted, where, inherited, resource, model)
 
 
