@@ -5,6 +5,7 @@ the manifest, and checkov's second opinion."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -14,8 +15,9 @@ import pypdf
 import pytest
 
 from compliance.cli import main
-from compliance.evidence import bundle, checkov, controls, manifest, pdf
+from compliance.evidence import bundle, checkov, controls, html, manifest, pdf
 from compliance.evidence.bundle import write_env
+from compliance.evidence.report import Report, RunInfo
 from compliance.evidence.sign import SIGNING_KEY_ENV
 from compliance.frameworks import catalog
 from compliance.model import Finding, InputError, Origin, Severity, Source, Status
@@ -256,3 +258,21 @@ def test_bundle_with_a_plan_records_its_digest(
     assert document["terraform_version"] == json.loads(plan.read_text())["terraform_version"]
     assert any(f.origin is Origin.PLAN for f in report.findings)
     assert document["plan_sha256"] in (tmp_path / "out" / "staging" / "index.html").read_text()
+
+
+def test_a_folder_that_is_not_a_bundle_is_never_replaced(tmp_path: Path) -> None:
+    folder, staging = tmp_path / "staging", tmp_path / ".staging.partial"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("not evidence")
+    staging.mkdir()
+    with pytest.raises(InputError, match="not an evidence bundle"):
+        bundle._swap(staging, folder)
+    assert (folder / "keep.txt").is_file() and not staging.exists()
+
+
+def test_report_text_is_escaped() -> None:
+    hostile = dataclasses.replace(_finding("ENC001", Status.FAIL), message="<script>alert(1)</script>")
+    run = RunInfo("staging", GENERATED_AT, "0.1.0", None, None, (), None, {})
+    summary = controls.summarise(catalog(), RULES, [hostile])
+    page = html.render(Report(run, RULES, (hostile,), summary))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
