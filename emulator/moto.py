@@ -9,6 +9,7 @@ stopped on exit even when the body raises (including KeyboardInterrupt and Syste
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -29,6 +30,15 @@ FAKE_CREDENTIALS = {
     "AWS_DEFAULT_REGION": "ca-central-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the server gets SIGTERM if its parent dies without cleaning up (e.g. SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class EmulatorError(RuntimeError):
@@ -107,6 +117,7 @@ class MotoServer:
             stdin=subprocess.DEVNULL,
             env=env,
             start_new_session=True,  # its own process group: stopped as a whole, never by name
+            preexec_fn=_die_with_parent,
         )
         try:
             self._wait_ready()

@@ -196,6 +196,7 @@ module "neo4j" {
   rotation                = { enabled = true, lambda_arn = module.rotation.arn, days = var.secret_rotation_days }
   backup                  = { bucket_name = module.backup_bucket.id, bucket_kms_key_arn = module.kms.arn }
   restore                 = var.neo4j.restore
+  efs_backup_policy       = var.emulator_compat.efs_backup_policy
 }
 
 module "backup_bucket" {
@@ -223,11 +224,12 @@ module "replica_bucket" {
 module "backup" {
   source = "../../modules/backup"
 
-  name          = local.name
-  environment   = var.environment
-  kms_key_arn   = module.kms.arn
-  resource_arns = [module.neo4j.file_system_arn]
-  schedule      = { retention_days = var.backup_retention_days }
+  name             = local.name
+  environment      = var.environment
+  kms_key_arn      = module.kms.arn
+  resource_arns    = [module.neo4j.file_system_arn]
+  schedule         = { retention_days = var.backup_retention_days }
+  create_selection = var.emulator_compat.aws_backup_selection
 }
 
 # --- configuration and secrets -------------------------------------------------------------------------------
@@ -249,7 +251,11 @@ module "secrets" {
   environment             = var.environment
   kms_key_arn             = module.kms.arn
   recovery_window_in_days = var.secret_recovery_window_days
-  rotation                = { lambda_arn = module.rotation.arn, days = var.secret_rotation_days }
+  rotation = {
+    lambda_arn = module.rotation.arn
+    days       = var.secret_rotation_days
+    enabled    = var.emulator_compat.secret_rotation
+  }
 }
 
 module "rotation" {

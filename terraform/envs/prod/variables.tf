@@ -167,6 +167,16 @@ variable "alarm_emails" {
   default     = []
 }
 
+variable "emulator_compat" {
+  description = "Only for an apply on an emulator that lacks some APIs (moto: CreateBackupSelection, EFS PutBackupPolicy, RotateSecret on a secret without a value). All on by default; no env's tfvars sets them."
+  type = object({
+    aws_backup_selection = optional(bool, true)
+    efs_backup_policy    = optional(bool, true)
+    secret_rotation      = optional(bool, true)
+  })
+  default = {}
+}
+
 variable "protection" {
   description = "Deletion guards: ALB deletion protection and keeping non-empty buckets. On by default; only a throwaway emulator stack turns them off."
   type = object({

@@ -51,6 +51,8 @@ resource "aws_iam_role_policy_attachment" "restore" {
 }
 
 resource "aws_backup_selection" "this" {
+  count = var.create_selection ? 1 : 0
+
   name         = "${var.name}-data"
   plan_id      = aws_backup_plan.this.id
   iam_role_arn = aws_iam_role.this.arn

@@ -52,6 +52,12 @@ variable "schedule" {
   }
 }
 
+variable "create_selection" {
+  description = "Select the resources into the plan (on by default). Only an emulator lacking CreateBackupSelection (moto) turns it off."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -90,6 +90,8 @@ resource "aws_efs_file_system" "this" {
 }
 
 resource "aws_efs_backup_policy" "this" {
+  count = var.efs_backup_policy ? 1 : 0
+
   file_system_id = aws_efs_file_system.this.id
   backup_policy {
     status = "ENABLED"

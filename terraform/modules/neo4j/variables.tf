@@ -194,6 +194,12 @@ variable "restore" {
   }
 }
 
+variable "efs_backup_policy" {
+  description = "Turn on EFS automatic backups (on by default). Only an emulator lacking PutBackupPolicy (moto) turns it off."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

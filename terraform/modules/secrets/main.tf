@@ -11,7 +11,7 @@ resource "aws_secretsmanager_secret" "this" {
 }
 
 resource "aws_secretsmanager_secret_rotation" "this" {
-  for_each = var.definitions
+  for_each = var.rotation.enabled ? var.definitions : {}
 
   secret_id           = aws_secretsmanager_secret.this[each.key].id
   rotation_lambda_arn = var.rotation.lambda_arn

@@ -56,10 +56,11 @@ variable "recovery_window_in_days" {
 }
 
 variable "rotation" {
-  description = "Scheduled rotation of every secret by the rotation function."
+  description = "Scheduled rotation of every secret by the rotation function (enabled by default; only an emulator whose RotateSecret fails on a secret without a value, as moto's does, turns it off)."
   type = object({
     lambda_arn = string
     days       = optional(number, 90)
+    enabled    = optional(bool, true)
   })
 
   validation {

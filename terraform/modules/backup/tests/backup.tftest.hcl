@@ -23,7 +23,7 @@ run "secure_defaults" {
     error_message = "Prod recovery points are kept a year."
   }
   assert {
-    condition     = aws_backup_selection.this.resources == toset(var.resource_arns)
+    condition     = aws_backup_selection.this[0].resources == toset(var.resource_arns)
     error_message = "The file system is selected."
   }
 }

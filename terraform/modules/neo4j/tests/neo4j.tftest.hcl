@@ -68,7 +68,7 @@ run "secure_defaults" {
     error_message = "EFS must be encrypted with the CMK."
   }
   assert {
-    condition     = one(aws_efs_backup_policy.this.backup_policy).status == "ENABLED"
+    condition     = one(aws_efs_backup_policy.this[0].backup_policy).status == "ENABLED"
     error_message = "EFS backups must be on."
   }
   assert {
