@@ -41,7 +41,13 @@ PLAN_DIR = Path("build/plan")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("envs", nargs="+", type=Path, help="Terraform env roots (terraform/envs/<env>)")
-    parser.add_argument("--output-dir", type=Path, default=Path("reports/evidence"))
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("reports/evidence"),
+        metavar="DIR",
+        help="bundles go to DIR/<env>/",
+    )
     parser.add_argument(
         "--plan",
         action="append",
@@ -50,10 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"plan of an env (default: {PLAN_DIR}/<env>.json when it exists)",
     )
     parser.add_argument("--no-plan", action="store_true", help="HCL only, even when a plan exists")
-    parser.add_argument("--waivers", type=Path, default=DEFAULT_WAIVERS)
+    parser.add_argument("--waivers", type=Path, default=DEFAULT_WAIVERS, metavar="FILE")
     parser.add_argument("--checkov", action="store_true", help="add checkov's results as a second opinion")
     parser.add_argument(
-        "--fail-on-checkov", action="store_true", help="exit 1 when checkov reports a failed check"
+        "--fail-on-checkov", action="store_true", help="run checkov and exit 1 when it reports a failed check"
     )
 
 
