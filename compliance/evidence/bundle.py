@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 args.output_dir,
                 args.waivers,
                 key,
-                args.checkov,
+                args.checkov or args.fail_on_checkov,
                 renderer.render,
             )
             failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
