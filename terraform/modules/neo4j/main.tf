@@ -479,13 +479,13 @@ resource "terraform_data" "restore" {
     command     = coalesce(var.restore.command, "sh '${path.module}/scripts/run_restore.sh'")
     environment = {
       AWS_REGION      = data.aws_region.this.name
-      ENDPOINT_URL    = coalesce(var.restore.endpoint_url, "")
+      ENDPOINT_URL    = var.restore.endpoint_url == null ? "" : var.restore.endpoint_url
       CLUSTER         = var.cluster.arn
       SERVICE         = var.name
       TASK_DEFINITION = aws_ecs_task_definition.restore.arn
       SUBNETS         = join(",", var.network.private_subnet_ids)
       SECURITY_GROUPS = aws_security_group.this.id
-      BACKUP_VERSION  = coalesce(local.backup_version, "")
+      BACKUP_VERSION  = local.backup_version == null ? "" : local.backup_version
       WAIT            = var.restore.wait ? "true" : "false"
     }
   }
