@@ -79,7 +79,7 @@ evidence: setup
 	$(PY) -m compliance evidence $(foreach env,$(ENVS),terraform/envs/$(env)) --output-dir reports/evidence --checkov
 
 integration: setup $(LOCALSTACK_VENV)/.installed
-	$(PY) -m pytest tests/integration -m integration
+	INTEGRATION_EMULATORS=$(AWS_EMULATOR) $(PY) -m pytest tests/integration -m integration
 
 bench: setup
 	$(PY) -m bench

@@ -37,6 +37,7 @@ NOT_COVERED_SERVICES: Mapping[str, tuple[str, ...]] = {
     "elbv2": ("aws_lb", "aws_lb_", "aws_alb", "aws_alb_"),
     "servicediscovery": ("aws_service_discovery_",),
     "cloudtrail": ("aws_cloudtrail",),
+    "backup": ("aws_backup_",),
     # Application Auto Scaling targets ECS services, which do not exist here.
     "application-autoscaling": ("aws_appautoscaling_",),
 }
@@ -100,6 +101,9 @@ class LocalStackServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LOCALSTACK_", "PYTHON"))}
         env.update(
             GATEWAY_LISTEN=f"127.0.0.1:{self.port}",
+            # The default (twisted) gateway ignores GATEWAY_LISTEN's host and binds 0.0.0.0; hypercorn
+            # binds exactly the address given (the loopback-only host test caught this).
+            GATEWAY_SERVER="hypercorn",
             LOCALSTACK_HOST=f"localhost:{self.port}",
             OVERRIDE_IN_DOCKER="0",  # this box has /.dockerenv; without it state goes to /var/lib/localstack
             FILESYSTEM_ROOT=str(workdir / "fs"),
@@ -167,7 +171,7 @@ class LocalStackServer:
             return f"(no log at {self.log_path})"
         return "\n".join(text.splitlines()[-lines:]) + f"\n(full log: {self.log_path})"
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM the process group, SIGKILL it if it lingers, then remove the temp state."""
         process, self.process = self.process, None
         if process is not None:

@@ -186,7 +186,9 @@ def test_missing_objects_and_undescribed_types_are_reported(aws: Clients) -> Non
     load = load_runtime(state, aws)
     assert load.resources == ()
     assert load.missing == ("aws_vpc.gone",)
-    assert load.not_described["terraform_data.restore"] == "Terraform bookkeeping, not a live object"
+    assert (
+        load.not_described["terraform_data.restore"] == "Terraform bookkeeping or a waiter, not a live object"
+    )
     assert "aws_imaginary_thing" in load.not_described["aws_imaginary_thing.x"]
 
 

@@ -20,9 +20,18 @@ from compliance.loaders.runtime_aws import Clients, arn_region
 from compliance.loaders.runtime_describers import DESCRIBERS, Describer
 from compliance.model import Origin, Resource, Source, Unknown
 
-# Applied objects that have no live counterpart to describe: Terraform's own bookkeeping and
-# provider-side computations.
-NOT_LIVE_TYPES = frozenset({"terraform_data", "null_resource", "time_sleep", "random_id", "random_password"})
+# Applied objects that have no live counterpart to describe: Terraform's own bookkeeping, and waiters
+# (aws_acm_certificate_validation only waits for the certificate, which is described itself).
+NOT_LIVE_TYPES = frozenset(
+    {
+        "terraform_data",
+        "null_resource",
+        "time_sleep",
+        "random_id",
+        "random_password",
+        "aws_acm_certificate_validation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ def load_runtime(
         describer = describers.get(item.type)
         if describer is None:
             not_described[item.address] = (
-                "Terraform bookkeeping, not a live object"
+                "Terraform bookkeeping or a waiter, not a live object"
                 if item.type in NOT_LIVE_TYPES
                 else f"no live describer for {item.type}"
             )

@@ -377,6 +377,101 @@ def backup_plan(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
+def lambda_function(state: Mapping[str, Any], aws: Clients) -> Values | None:
+    """Configuration only: environment variable names are kept, their values never (they may be secrets)."""
+    functions = aws("lambda", region_of(state, aws.region))
+    name = str(state.get("function_name") or state["id"])
+    answer = absent(lambda: functions.get_function_configuration(FunctionName=name))
+    if answer is None:
+        return None
+    vpc = answer.get("VpcConfig") or {}
+    variables = (answer.get("Environment") or {}).get("Variables") or {}
+    return {
+        "id": name,
+        "arn": answer.get("FunctionArn"),
+        "function_name": name,
+        "role": answer.get("Role"),
+        "runtime": answer.get("Runtime"),
+        "kms_key_arn": answer.get("KMSKeyArn", ""),
+        "vpc_config": [
+            {
+                "subnet_ids": sorted(vpc.get("SubnetIds") or ()),
+                "security_group_ids": sorted(vpc.get("SecurityGroupIds") or ()),
+                "vpc_id": vpc.get("VpcId"),
+            }
+        ]
+        if vpc.get("SubnetIds")
+        else [],
+        "environment_variable_names": sorted(variables),
+        "tracing_config": [{"mode": (answer.get("TracingConfig") or {}).get("Mode", "PassThrough")}],
+    }
+
+
+def lambda_permission(state: Mapping[str, Any], aws: Clients) -> Values | None:
+    functions = aws("lambda", region_of(state, aws.region))
+    name = str(state["function_name"])
+    answer = absent(lambda: functions.get_policy(FunctionName=name))
+    document = json.loads((answer or {}).get("Policy") or "{}")
+    for statement in document.get("Statement") or ():
+        if statement.get("Sid") == state.get("statement_id"):
+            principal = statement.get("Principal")
+            return {
+                "id": statement.get("Sid"),
+                "statement_id": statement.get("Sid"),
+                "function_name": name,
+                "action": statement.get("Action"),
+                "principal": principal.get("Service", principal.get("AWS"))
+                if isinstance(principal, dict)
+                else principal,
+                "source_arn": (statement.get("Condition") or {}).get("ArnLike", {}).get("AWS:SourceArn"),
+            }
+    return None
+
+
+def sns_topic_policy(state: Mapping[str, Any], aws: Clients) -> Values | None:
+    sns = aws("sns", region_of(state, aws.region))
+    answer = absent(lambda: sns.get_topic_attributes(TopicArn=state["arn"]))
+    if answer is None:
+        return None
+    return {
+        "id": state["arn"],
+        "arn": state["arn"],
+        "policy": policy_text(answer["Attributes"].get("Policy")),
+    }
+
+
+def sns_subscription(state: Mapping[str, Any], aws: Clients) -> Values | None:
+    sns = aws("sns", region_of(state, aws.region))
+    answer = absent(lambda: sns.get_subscription_attributes(SubscriptionArn=state["arn"]))
+    if answer is None:
+        return None
+    found = answer["Attributes"]
+    return {
+        "id": state["arn"],
+        "arn": state["arn"],
+        "topic_arn": found.get("TopicArn"),
+        "protocol": found.get("Protocol"),
+        "endpoint": found.get("Endpoint"),
+    }
+
+
+def backup_selection(state: Mapping[str, Any], aws: Clients) -> Values | None:
+    backup = aws("backup", region_of(state, aws.region))
+    answer = absent(
+        lambda: backup.get_backup_selection(BackupPlanId=state["plan_id"], SelectionId=state["id"])
+    )
+    if answer is None:
+        return None
+    found = answer["BackupSelection"]
+    return {
+        "id": answer.get("SelectionId"),
+        "plan_id": answer.get("BackupPlanId"),
+        "name": found.get("SelectionName"),
+        "iam_role_arn": found.get("IamRoleArn"),
+        "resources": sorted(found.get("Resources") or ()),
+    }
+
+
 DESCRIBERS = {
     "aws_ecs_cluster": ecs_cluster,
     "aws_ecs_cluster_capacity_providers": ecs_capacity_providers,
@@ -395,4 +490,9 @@ DESCRIBERS = {
     "aws_appautoscaling_policy": appautoscaling_policy,
     "aws_backup_vault": backup_vault,
     "aws_backup_plan": backup_plan,
+    "aws_backup_selection": backup_selection,
+    "aws_lambda_function": lambda_function,
+    "aws_lambda_permission": lambda_permission,
+    "aws_sns_topic_policy": sns_topic_policy,
+    "aws_sns_topic_subscription": sns_subscription,
 }

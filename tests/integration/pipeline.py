@@ -1,0 +1,180 @@
+"""One backend's session-long pipeline: emulator up, plan, apply, state, re-plan. Runs in a background thread
+so both backends (mostly waiting on the provider's OpenSearch timer) overlap with each other and with the
+unit tests; tests wait on it with progress lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.integration.coverage import not_covered
+from tests.integration.tier import Progress, Subset, Terraform, covered_subset, graph_dependencies
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build" / "integration"
+ENV = "staging"
+REGION = "ca-central-1"
+
+
+def terraform_environment(endpoint_url: str) -> dict[str, str]:
+    """terraform and the aws CLI it starts (restore local-exec): fake credentials, the emulator only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
+    env.update(
+        TF_CLI_CONFIG_FILE=str(ROOT / "build" / "terraform.tfrc"),
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+        AWS_ENDPOINT_URL=endpoint_url,  # anything not overridden still lands on the emulator, never on AWS
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def copy_terraform(destination: Path) -> Path:
+    """A private copy of terraform/ (modules resolve by relative path); the envs' own files stay untouched."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    shutil.copytree(
+        ROOT / "terraform",
+        destination,
+        ignore=shutil.ignore_patterns(
+            ".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl", "tests"
+        ),
+    )
+    return destination / "envs" / ENV
+
+
+@dataclass
+class Pipeline:
+    """The applied stack of one backend; `wait()` returns once it is applied and re-planned (or raises)."""
+
+    backend: str
+    endpoint_url: str
+    write_override: Callable[[Path, str], Any]
+    extra_vars: Mapping[str, str] = field(default_factory=dict)
+    progress: Progress = field(init=False)
+    workdir: Path = field(init=False)
+    terraform: Terraform = field(init=False)
+    subset: Subset | None = None
+    plan: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    replan: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: BaseException | None = None
+    _thread: threading.Thread | None = None
+    _done: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.progress = Progress(self.backend)
+        self.out = BUILD / self.backend
+        self.out.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """-target arguments when the emulator cannot apply everything; none when it can."""
+        if self.subset is None or not self.subset.excluded:
+            return ()
+        return tuple(f"-target={t}" for t in self.subset.targets)
+
+    @property
+    def var_args(self) -> tuple[str, ...]:
+        return tuple(f"-var={k}={v}" for k, v in sorted(self.extra_vars.items()))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"apply-{self.backend}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._steps()
+        except BaseException as error:  # handed to the waiting test, which fails with it
+            self.error = error
+            self.progress.enter(f"failed: {type(error).__name__}")
+        finally:
+            self._done.set()
+
+    def _timed(self, name: str, phase: str) -> _Timer:
+        self.progress.enter(phase)
+        return _Timer(self.timings, name)
+
+    def _steps(self) -> None:
+        started = time.monotonic()
+        with self._timed("prepare_s", "copying terraform/ and writing the emulator override"):
+            self.workdir = copy_terraform(self.out / "terraform")
+            self.write_override(self.workdir, self.endpoint_url)
+            log = self.out / "terraform.log"
+            log.write_text("")
+            self.terraform = Terraform(
+                self.workdir, terraform_environment(self.endpoint_url), log, self.progress
+            )
+        with self._timed("init_s", "terraform init"):
+            self.terraform("init", "-input=false", "-no-color")
+        with self._timed("subset_s", f"computing what {self.backend} covers (terraform graph)"):
+            self.subset = self._covered_subset()
+        with self._timed("plan_s", "terraform plan"):
+            self.terraform("plan", "-input=false", "-no-color", "-out=tfplan", *self.var_args, *self.targets)
+            self.plan = self.terraform.json("show", "-json", "tfplan")
+            self._save("plan.json", self.plan)
+        with self._timed(
+            "apply_s", "terraform apply (the OpenSearch domain alone waits ~10 min in the provider)"
+        ):
+            self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
+        with self._timed("state_s", "reading the applied state"):
+            self.state = self.terraform.json("show", "-json")
+            self._save("state.json", self.state)
+        with self._timed("replan_s", "re-plan after apply (drift check)"):
+            self.terraform(
+                "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=replan.tfplan",
+                *self.var_args, *self.targets, ok_codes=(0, 2),
+            )  # fmt: skip
+            self.replan = self.terraform.json("show", "-json", "replan.tfplan")
+            self._save("replan.json", self.replan)
+        self.timings["pipeline_s"] = round(time.monotonic() - started, 1)
+        self.progress.enter("applied and re-planned")
+
+    def _covered_subset(self) -> Subset:
+        """From `terraform graph` alone (no extra plan): resources by config address and their dependencies."""
+        _, dot = self.terraform("graph")
+        dependencies = graph_dependencies(dot)
+        resources = [
+            node for node in dependencies if not node.startswith(("data.", "ephemeral.")) and "." in node
+        ]
+        managed = [node for node in resources if ".data." not in node and ".ephemeral." not in node]
+        subset = covered_subset(managed, dependencies, not_covered(self.backend))
+        self._save("subset.json", {"targets": subset.targets, "excluded": subset.excluded})
+        return subset
+
+    def _save(self, name: str, document: Any) -> None:
+        (self.out / name).write_text(json.dumps(document, indent=1, sort_keys=True))
+
+    def finished(self, timeout: float) -> bool:
+        return self._done.wait(timeout)
+
+    def result(self) -> Pipeline:
+        """The applied pipeline, or its error raised in the waiting test."""
+        if not self._done.is_set():
+            raise RuntimeError(f"{self.backend} pipeline still running")
+        if self.error is not None:
+            raise self.error
+        return self
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], name: str) -> None:
+        self.timings, self.name = timings, name
+
+    def __enter__(self) -> None:
+        self.started = time.monotonic()
+
+    def __exit__(self, *_: object) -> None:
+        self.timings[self.name] = round(time.monotonic() - self.started, 1)
