@@ -351,6 +351,8 @@ resource "aws_ecs_task_definition" "this" {
     name                   = local.container_name
     image                  = "${var.image.repository_url}:${var.image.tag}"
     essential              = true
+    cpu                    = var.task_size.cpu
+    memory                 = var.task_size.memory
     readonlyRootFilesystem = true
     portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
     environment = [for k in sort(keys(var.environment_variables)) : {
@@ -394,7 +396,6 @@ resource "aws_ecs_service" "this" {
   launch_type                       = "FARGATE"
   platform_version                  = "LATEST"
   health_check_grace_period_seconds = 60
-  enable_ecs_managed_tags           = true
   propagate_tags                    = "SERVICE"
   enable_execute_command            = false
 

@@ -41,8 +41,7 @@ locals {
 
 resource "aws_kms_key" "this" {
   description             = var.description
-  enable_key_rotation     = true
-  rotation_period_in_days = 365
+  enable_key_rotation     = true # yearly, the AWS default period
   deletion_window_in_days = var.deletion_window_in_days
   key_usage               = "ENCRYPT_DECRYPT"
   multi_region            = false

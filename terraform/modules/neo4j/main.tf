@@ -276,6 +276,8 @@ resource "aws_ecs_task_definition" "this" {
     name         = "neo4j"
     image        = var.image
     essential    = true
+    cpu          = var.task_size.cpu
+    memory       = var.task_size.memory
     portMappings = [{ containerPort = 7474, protocol = "tcp" }, { containerPort = 7687, protocol = "tcp" }]
     mountPoints  = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
     environment = [
@@ -324,7 +326,6 @@ resource "aws_ecs_service" "this" {
   # One writer on the store at any time: stop the old task before starting the new one.
   deployment_minimum_healthy_percent = 0
   deployment_maximum_percent         = 100
-  enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   enable_execute_command             = false
 
@@ -436,6 +437,8 @@ resource "aws_ecs_task_definition" "restore" {
     name        = "restore"
     image       = var.restore.image
     essential   = true
+    cpu         = 512
+    memory      = 1024
     entryPoint  = ["/bin/sh", "-c"]
     command     = [file("${path.module}/scripts/restore_task.sh")]
     mountPoints = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
