@@ -107,14 +107,10 @@ resource "aws_lambda_function" "this" {
     mode = "PassThrough"
   }
 
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.this.name
-  }
-
+  # Logs go to the default group /aws/lambda/<name>, created above with the CMK and retention.
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [aws_iam_role_policy.this, aws_cloudwatch_log_group.this]
 }
 
 resource "aws_lambda_permission" "secrets_manager" {
