@@ -1,11 +1,15 @@
 # Alarms on the API's health (5xx, latency, unhealthy hosts), the services' CPU and memory and failed
 # secret rotations, sent to a KMS-encrypted SNS topic.
 data "aws_caller_identity" "this" {}
+data "aws_partition" "this" {}
+data "aws_region" "this" {}
 
 locals {
-  alb = { LoadBalancer = var.load_balancer.arn_suffix }
-  tg  = { LoadBalancer = var.load_balancer.arn_suffix, TargetGroup = var.load_balancer.target_group_arn_suffix }
-  p   = var.thresholds.evaluation_period
+  # Known before apply (unlike aws_sns_topic.this.arn), so the topic policy is readable in a plan.
+  topic_arn = "arn:${data.aws_partition.this.partition}:sns:${data.aws_region.this.name}:${data.aws_caller_identity.this.account_id}:${var.name}-alarms"
+  alb       = { LoadBalancer = var.load_balancer.arn_suffix }
+  tg        = { LoadBalancer = var.load_balancer.arn_suffix, TargetGroup = var.load_balancer.target_group_arn_suffix }
+  p         = var.thresholds.evaluation_period
 
   alarms = merge(
     {
@@ -40,7 +44,7 @@ resource "aws_sns_topic_policy" "this" {
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["sns:Publish"]
-        Resource  = [aws_sns_topic.this.arn]
+        Resource  = [local.topic_arn]
         Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.this.account_id } }
       },
       {
@@ -48,7 +52,7 @@ resource "aws_sns_topic_policy" "this" {
         Effect    = "Deny"
         Principal = { AWS = "*" }
         Action    = ["sns:Publish"]
-        Resource  = [aws_sns_topic.this.arn]
+        Resource  = [local.topic_arn]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ]

@@ -1,7 +1,11 @@
 # A private, versioned, SSE-KMS bucket reachable only over TLS, with lifecycle and optional replication
 # to ca-west-1. The one exception to SSE-KMS is a log-delivery bucket for a service that writes only to
 # SSE-S3 buckets (ALB access logs), which the caller must ask for explicitly.
-data "aws_partition" "this" {}
+
+locals {
+  # Known before apply (unlike aws_s3_bucket.this.arn), so the policies below are readable in a plan.
+  arn = "arn:aws:s3:::${var.name}"
+}
 
 resource "aws_s3_bucket" "this" {
   bucket        = var.name
@@ -87,7 +91,7 @@ resource "aws_s3_bucket_policy" "this" {
         Effect    = "Deny"
         Principal = { AWS = "*" }
         Action    = ["s3:*"]
-        Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+        Resource  = [local.arn, "${local.arn}/*"]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ], var.policy_statements)
@@ -124,13 +128,13 @@ resource "aws_iam_role_policy" "replication" {
         Sid      = "ReadSource"
         Effect   = "Allow"
         Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
-        Resource = [aws_s3_bucket.this.arn]
+        Resource = [local.arn]
       },
       {
         Sid      = "ReadSourceVersions"
         Effect   = "Allow"
         Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
-        Resource = ["${aws_s3_bucket.this.arn}/*"]
+        Resource = ["${local.arn}/*"]
       },
       {
         Sid      = "WriteReplica"
