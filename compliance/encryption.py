@@ -8,9 +8,7 @@ the same way. A value that cannot be known is UNKNOWN; a missing setting means t
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from compliance import attachments
@@ -189,7 +187,7 @@ def linked(
 ) -> tuple[list[Resource], bool]:
     """Resources of `types` whose `attribute` names `target` (by reference or by one of its literal
     `names`), and whether another one might (an unknown value without references)."""
-    links = _links(model, types, attribute)
+    links = attachments.links(model, types, attribute)
     found = {other.address: other for other in links.by_address.get(target.address, ())}
     for name in names:
         if isinstance(name, str):
@@ -197,46 +195,6 @@ def linked(
     found.pop(target.address, None)
     maybe = any(other.address != target.address for other in links.anonymous)
     return list(found.values()), maybe
-
-
-@dataclass
-class _Links:
-    """Who names whom through one attribute of some resource types: by resolved address, by literal."""
-
-    by_address: dict[str, list[Resource]] = field(default_factory=dict)
-    by_name: dict[str, list[Resource]] = field(default_factory=dict)
-    anonymous: list[Resource] = field(default_factory=list)
-
-
-# One index per (model, types, attribute), built on first use and dropped with the model: linking every
-# bucket to every configuration pairwise would grow with the square of the plan.
-_INDEXES: dict[int, dict[tuple[tuple[str, ...], str], _Links]] = {}
-
-
-def _links(model: Model, types: tuple[str, ...], attribute: str) -> _Links:
-    per_model = _INDEXES.get(id(model))
-    if per_model is None:
-        per_model = _INDEXES[id(model)] = {}
-        weakref.finalize(model, _INDEXES.pop, id(model), None)
-    links = per_model.get((types, attribute))
-    if links is None:
-        links = per_model[(types, attribute)] = _index(model, types, attribute)
-    return links
-
-
-def _index(model: Model, types: tuple[str, ...], attribute: str) -> _Links:
-    links = _Links()
-    for other in model.of_type(*types):
-        value = get(other.values, attribute)
-        if isinstance(value, Unknown) and not value.refs:
-            links.anonymous.append(other)
-        elif isinstance(value, Unknown):
-            targets = {found.address for ref in value.refs for found in model.resolve(ref)}
-            for address in targets:
-                links.by_address.setdefault(address, []).append(other)
-        elif isinstance(value, str):
-            links.by_name.setdefault(value, []).append(other)
-    return links
 
 
 # --- S3 -------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def run(rules: Iterable[Rule], model: Model) -> tuple[Finding, ...]:
 def _evaluate(rule: Rule, resource: Resource, model: Model) -> Result | None:
     try:
         return rule.check(resource, model)
-    except Exception as error:  # noqa: BLE001 - fail closed on any rule bug
+    except Exception as error:  # fail closed on any rule bug
         return Result(Status.FAIL, f"rule error: {type(error).__name__}: {error}")
 
 

@@ -8,10 +8,12 @@ resources it derives from, so rules can follow references without guessing the v
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class Status(StrEnum):
@@ -115,6 +117,7 @@ class Model:
     by_address: Mapping[str, Resource] = field(init=False, repr=False)
     by_type: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
     _instances: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
+    _memo: dict[Hashable, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_address: dict[str, Resource] = {}
@@ -130,6 +133,14 @@ class Model:
         object.__setattr__(self, "by_address", by_address)
         object.__setattr__(self, "by_type", {k: tuple(v) for k, v in by_type.items()})
         object.__setattr__(self, "_instances", {k: tuple(v) for k, v in instances.items()})
+        object.__setattr__(self, "_memo", {})
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """An index built once per model on first use (rules that link resources would otherwise
+        compare every pair and grow with the square of the plan)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
 
     def of_type(self, *types: str) -> tuple[Resource, ...]:
         found: list[Resource] = []

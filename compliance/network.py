@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from compliance.model import Model, Origin, Resource, Result, Status, Unknown, failed, passed, unknown
-from compliance.values import blocks, describe, truth
+from compliance.values import blocks, decoded_json, describe, truth
 
 IGW_TYPES = ("aws_internet_gateway",)
 LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
@@ -160,19 +159,19 @@ class _Index:
 
 
 UNRESOLVED = "(unresolved)"
-_LAST_INDEX: list[_Index] = []  # the engine evaluates one model at a time
 
 
 def _index(model: Model) -> _Index:
-    if _LAST_INDEX and _LAST_INDEX[0].model is model:
-        return _LAST_INDEX[0]
+    return model.memo("network", lambda: _build_index(model))
+
+
+def _build_index(model: Model) -> _Index:
     index = _Index(model)
     for resource in model.resources:
         for key in ("id", "arn"):
             value = resource.values.get(key)
             if isinstance(value, str) and value:
                 index.by_id.setdefault(value, []).append(resource)
-    _LAST_INDEX[:] = [index]
     return index
 
 
@@ -627,7 +626,7 @@ def runs_neo4j(service: Resource, model: Model) -> bool:
 def _containers(value: Any) -> Iterator[Mapping[str, Any]]:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = decoded_json(value)
         except ValueError:
             return
     if isinstance(value, list):

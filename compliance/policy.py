@@ -9,7 +9,6 @@ What cannot be read makes the document incomplete rather than guessed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Unknown, failed, passed, unknown
-from compliance.values import blocks
+from compliance.values import blocks, decoded_json
 
 Entry = str | Unknown
 DOCUMENT_TYPE = "aws_iam_policy_document"
@@ -88,7 +87,7 @@ def read_policy(value: Any, model: Model) -> Document | None:
         return _from_reference(value, model)
     if isinstance(value, str):
         try:
-            decoded = json.loads(value)
+            decoded = decoded_json(value)
         except ValueError:
             return Document((), complete=False, problem="policy is not valid JSON")
         return _from_json(decoded)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -76,3 +78,10 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
     return type(value).__name__
+
+
+@functools.lru_cache(maxsize=4096)
+def decoded_json(text: str) -> Any:
+    """JSON text (a policy, container definitions) decoded once per distinct text: several rules read
+    the same document. Raises ValueError for invalid JSON. The result is shared: never mutate it."""
+    return json.loads(text)

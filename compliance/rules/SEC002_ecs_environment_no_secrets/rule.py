@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
 from compliance.secrets import looks_secret_name, secret_ref, secret_value_kind
+from compliance.values import decoded_json
 
 
 def containers(value: Any) -> list[Mapping[str, Any]] | Unknown | None:
@@ -16,7 +16,7 @@ def containers(value: Any) -> list[Mapping[str, Any]] | Unknown | None:
         return value
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = decoded_json(value)
         except ValueError:
             return None
     if isinstance(value, Mapping):
