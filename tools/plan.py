@@ -1,16 +1,20 @@
 """`make plan`: plan each env against an embedded moto server and write build/plan/<env>.json.
 
-Each env is planned from a copy of terraform/ under build/emulator/<env>/ with an override that points
-the providers at the emulator (emulator.override), so the envs' own code is untouched. The server is
-stopped whatever happens (exceptions, Ctrl-C, SIGTERM).
+Each env is planned from a copy of terraform/ in a fresh run directory build/emulator/plan-XXXX/<env>/
+(concurrent runs, e.g. from tests, never share one) with an override that points the providers at the
+emulator (emulator.override), so the envs' own code is untouched. Plan JSON files are replaced
+atomically. The server is stopped whatever happens (exceptions, Ctrl-C, SIGTERM); the run directory is
+removed after a success and kept after a failure, for its logs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,9 +53,9 @@ def checked(step: Step) -> Step:
     return step
 
 
-def plan_env(name: str, endpoint_url: str) -> Path:
+def plan_env(name: str, endpoint_url: str, run_dir: Path) -> Path:
     """init + plan + show -json for one env; returns the path of its plan JSON."""
-    copy = WORK_DIR / name / "terraform"
+    copy = run_dir / name / "terraform"
     copy_tree(copy)
     root = copy / "envs" / name
     write_override(root, endpoint_url)
@@ -70,7 +74,9 @@ def plan_env(name: str, endpoint_url: str) -> Path:
     )
     PLAN_DIR.mkdir(parents=True, exist_ok=True)
     output = PLAN_DIR / f"{name}.json"
-    output.write_text(show.output + "\n")
+    partial = PLAN_DIR / f".{name}.json.{os.getpid()}"
+    partial.write_text(show.output + "\n")
+    partial.replace(output)  # atomic: a concurrent reader sees the old or the new plan, never half of one
     return output
 
 
@@ -82,16 +88,19 @@ def plan(envs: Sequence[str]) -> int:
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _raise_on_signal)
     signal.signal(signal.SIGHUP, _raise_on_signal)
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(tempfile.mkdtemp(prefix="plan-", dir=WORK_DIR))
     try:
-        with MotoServer(WORK_DIR) as url:
-            print(f"moto server at {url} (log: {(WORK_DIR / 'moto.log').relative_to(ROOT)})", flush=True)
+        with MotoServer(run_dir) as url:
+            print(f"moto server at {url} (log: {(run_dir / 'moto.log').relative_to(ROOT)})", flush=True)
             for name in envs:
                 env_started = time.monotonic()
-                output = plan_env(name, url)
+                output = plan_env(name, url, run_dir)
                 print(f"{name}: wrote {output.relative_to(ROOT)} in {time.monotonic() - env_started:.1f}s")
     except PlanError as error:
-        print(f"plan FAILED: {error}", file=sys.stderr)
+        print(f"plan FAILED: {error}\n(run directory kept: {run_dir.relative_to(ROOT)})", file=sys.stderr)
         return 1
+    shutil.rmtree(run_dir, ignore_errors=True)
     print(f"plan: {len(envs)} env(s) in {time.monotonic() - started:.1f}s")
     return 0
 

@@ -8,6 +8,8 @@ locals {
   account_id = data.aws_caller_identity.this.account_id
   trail_arn  = "arn:${data.aws_partition.this.partition}:cloudtrail:${data.aws_region.this.name}:${local.account_id}:trail/${var.name}"
   bucket_arn = "arn:${data.aws_partition.this.partition}:s3:::${var.bucket_name}"
+  # Known before apply (unlike the log group's arn attribute), so the role policy is readable in a plan.
+  log_arn = "arn:${data.aws_partition.this.partition}:logs:${data.aws_region.this.name}:${local.account_id}:log-group:/aws/cloudtrail/${var.name}"
 }
 
 module "bucket" {
@@ -68,7 +70,7 @@ resource "aws_iam_role_policy" "this" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+      Resource = ["${local.log_arn}:*"]
     }]
   })
 }

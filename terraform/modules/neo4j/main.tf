@@ -9,6 +9,8 @@ locals {
   partition      = data.aws_partition.this.partition
   backup_object  = "arn:${local.partition}:s3:::${var.backup.bucket_name}/${var.backup.object_key}"
   task_principal = { Service = "ecs-tasks.amazonaws.com" }
+  # Known before apply (unlike the log group's arn attribute), so policies naming it are readable in a plan.
+  log_arn = "arn:${local.partition}:logs:${data.aws_region.this.name}:${data.aws_caller_identity.this.account_id}:log-group:/ecs/${var.name}"
   # Looked up only when the restore runs and no version is pinned.
   read_backup_metadata = var.restore.enabled && var.restore.version_id == null
   backup_version       = var.restore.version_id != null ? var.restore.version_id : try(data.aws_s3_object.backup[0].version_id, null)
@@ -402,7 +404,7 @@ resource "aws_iam_role_policy" "restore_execution" {
       Sid      = "WriteLogs"
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+      Resource = ["${local.log_arn}:*"]
     }]
   })
 }

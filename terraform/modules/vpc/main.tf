@@ -5,6 +5,8 @@ locals {
   nat_azs  = var.single_nat_gateway ? [var.subnets[0].availability_zone] : keys(local.azs)
   nat_for  = { for az in keys(local.azs) : az => var.single_nat_gateway ? var.subnets[0].availability_zone : az }
   log_name = "/aws/vpc/${var.name}/flow-logs"
+  # Known before apply (unlike the log group's arn attribute), so the policy is readable in a plan.
+  log_arn = "arn:${data.aws_partition.this.partition}:logs:${data.aws_region.this.name}:${data.aws_caller_identity.this.account_id}:log-group:${local.log_name}"
 }
 
 data "aws_caller_identity" "this" {}
@@ -135,7 +137,7 @@ resource "aws_iam_role_policy" "flow_logs" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-      Resource = [aws_cloudwatch_log_group.flow_logs.arn, "${aws_cloudwatch_log_group.flow_logs.arn}:*"]
+      Resource = [local.log_arn, "${local.log_arn}:*"]
     }]
   })
 }
