@@ -101,19 +101,41 @@ def staging_plan() -> dict[str, Any]:
     return dict(json.loads((ROOT / "build" / "plan" / "staging.json").read_text()))
 
 
-@pytest.mark.terraform
-@pytest.mark.slow
-def test_staging_plan_holds_no_secret_value(staging_plan: dict[str, Any]) -> None:
-    leaks = [
+def leaks(plan: dict[str, Any]) -> list[str]:
+    """Paths of secret-looking values: under a secret-named key, or shaped like a generated password."""
+    return [
         path
-        for path, value in strings(staging_plan)
+        for path, value in strings(plan)
         if value
         and (
             (SECRET_KEYS.search(path.rsplit(".", 1)[-1]) and path.rsplit(".", 1)[-1] not in NOT_SECRET_KEYS)
             or looks_generated(value)
         )
     ]
-    assert not leaks, f"secret-looking values in the plan JSON at: {leaks[:10]}"
+
+
+def test_leak_detector_finds_a_generated_password() -> None:
+    plan = {
+        "resource_changes": [
+            {"change": {"after": {"secret_string": "x", "tags": {"a": "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"}}}}
+        ]
+    }
+    assert len(leaks(plan)) == 2
+
+
+@pytest.mark.terraform
+@pytest.mark.slow
+def test_staging_plan_holds_no_secret_value(staging_plan: dict[str, Any]) -> None:
+    assert not leaks(staging_plan), f"secret-looking values in the plan JSON at: {leaks(staging_plan)[:10]}"
+
+
+@pytest.mark.terraform
+@pytest.mark.slow
+def test_every_written_plan_holds_no_secret_value(staging_plan: dict[str, Any]) -> None:
+    """build/plan/*.json as `make plan` left them (prod included when it was planned)."""
+    for path in sorted((ROOT / "build" / "plan").glob("*.json")):
+        found = leaks(json.loads(path.read_text()))
+        assert not found, f"secret-looking values in {path.name} at: {found[:10]}"
 
 
 @pytest.mark.terraform
