@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from emulator.moto import EmulatorError, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv-localstack" / "bin" / "python"
@@ -50,17 +51,6 @@ def not_covered_service(resource_type: str) -> str | None:
             if resource_type == prefix or (prefix.endswith("_") and resource_type.startswith(prefix)):
                 return service
     return None
-
-
-def free_port() -> int:
-    """A port free on 127.0.0.1 right now (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class EmulatorError(RuntimeError):
-    """The emulator could not start or answer; the message says why and where the log is."""
 
 
 class LocalStackServer:

@@ -5,8 +5,6 @@ unit tests; tests wait on it with progress lines."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -14,8 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emulator.moto import FAKE_CREDENTIALS
 from tests.integration.coverage import not_covered
 from tests.integration.tier import Progress, Subset, Terraform, covered_subset, graph_dependencies
+from tools.plan import copy_tree
+from tools.terraform_check import terraform_environment as tools_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "integration"
@@ -24,33 +25,20 @@ REGION = "ca-central-1"
 
 
 def terraform_environment(endpoint_url: str) -> dict[str, str]:
-    """terraform and the aws CLI it starts (restore local-exec): fake credentials, the emulator only."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
-    env.update(
-        TF_CLI_CONFIG_FILE=str(ROOT / "build" / "terraform.tfrc"),
-        TF_IN_AUTOMATION="1",
-        CHECKPOINT_DISABLE="1",
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-        AWS_ENDPOINT_URL=endpoint_url,  # anything not overridden still lands on the emulator, never on AWS
-        AWS_EC2_METADATA_DISABLED="true",
+    """The plan tooling's terraform environment, aimed at this emulator: terraform, and the aws CLI that the
+    restore's local-exec starts, reach nothing else."""
+    return tools_environment(
+        {
+            **FAKE_CREDENTIALS,
+            "AWS_REGION": REGION,
+            "AWS_ENDPOINT_URL": endpoint_url,  # anything not overridden still lands on the emulator
+        }
     )
-    return env
 
 
 def copy_terraform(destination: Path) -> Path:
     """A private copy of terraform/ (modules resolve by relative path); the envs' own files stay untouched."""
-    if destination.exists():
-        shutil.rmtree(destination)
-    shutil.copytree(
-        ROOT / "terraform",
-        destination,
-        ignore=shutil.ignore_patterns(
-            ".terraform", "*.tfstate", "*.tfstate.*", ".terraform.lock.hcl", "tests"
-        ),
-    )
+    copy_tree(destination)
     return destination / "envs" / ENV
 
 

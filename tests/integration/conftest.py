@@ -1,0 +1,237 @@
+"""Session-wide emulators and applies for the integration tier.
+
+As soon as collection selects integration tests, each backend's emulator starts (main thread, free port,
+readiness wait) and its apply pipeline runs in a background thread, so both backends' long waits overlap
+with each other and with the unit tests. Tests wait on the pipeline with progress lines on the terminal.
+Emulators stop at session end, at exit and on SIGTERM/SIGHUP. Results go to build/test-results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.override import write_override
+from tests.integration import emulators
+from tests.integration.pipeline import Pipeline
+from tests.integration.tier import kill_terraform
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "build" / "test-results"
+BACKENDS = ("moto", "localstack")
+
+
+def selected_backends() -> tuple[str, ...]:
+    """INTEGRATION_EMULATORS (set by `make integration` from AWS_EMULATOR); both by default (`make test`)."""
+    raw = os.environ.get("INTEGRATION_EMULATORS", ",".join(BACKENDS))
+    chosen = tuple(b.strip() for b in raw.split(",") if b.strip())
+    unknown = [b for b in chosen if b not in BACKENDS]
+    if unknown or not chosen:
+        raise pytest.UsageError(f"INTEGRATION_EMULATORS={raw!r}: choose from {', '.join(BACKENDS)}")
+    return chosen
+
+
+@dataclass
+class Tier:
+    """Everything the session started, and what the tests report."""
+
+    say: Callable[[str], None]
+    emulators: dict[str, emulators.Emulator] = field(default_factory=dict)
+    pipelines: dict[str, Pipeline] = field(default_factory=dict)
+    start_errors: dict[str, BaseException] = field(default_factory=dict)
+    report: dict[str, dict[str, Any]] = field(default_factory=dict)
+    junit: list[pytest.TestReport] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def start(self, backends: tuple[str, ...]) -> None:
+        emulators.install_teardown()
+        for backend in backends:
+            try:
+                emulator = emulators.start(backend, self.say)
+            except Exception as error:  # the tests of this backend fail with it
+                self.start_errors[backend] = error
+                self.say(f"[{backend}] emulator failed to start: {error}")
+                continue
+            self.emulators[backend] = emulator
+            self.report.setdefault(backend, {})["emulator"] = {
+                "endpoint_url": emulator.endpoint_url,
+                "startup_s": round(emulator.startup_seconds, 2),
+                "rss_mib_at_start": emulator.rss_mib(),
+                "log": str(emulator.log) if emulator.log else None,
+            }
+            pipeline = Pipeline(backend, emulator.endpoint_url, _override)
+            self.pipelines[backend] = pipeline
+            pipeline.start()
+
+    def wait(self, backend: str) -> Pipeline:
+        """The applied pipeline of `backend`, printing every backend's progress every 30 s meanwhile."""
+        if backend in self.start_errors:
+            raise self.start_errors[backend]
+        if backend not in self.pipelines:
+            raise RuntimeError(f"{backend} was not started (INTEGRATION_EMULATORS={selected_backends()})")
+        pipeline = self.pipelines[backend]
+        while not pipeline.finished(30):
+            for other in self.pipelines.values():
+                self.say(f"integration: {other.progress.line()}")
+        return pipeline.result()
+
+    def stop(self) -> None:
+        kill_terraform()
+        for backend, emulator in self.emulators.items():
+            self.report.setdefault(backend, {}).setdefault("emulator", {})["rss_mib_at_end"] = (
+                emulator.rss_mib()
+            )
+        emulators.stop_all()
+
+
+# An apply cannot wait for DNS validation of the ALB's certificate: nothing answers DNS here.
+APPLY_VARIABLES = {"certificate_wait_for_validation": False}
+
+
+def _override(workdir: Path, endpoint_url: str) -> Any:
+    return write_override(workdir, endpoint_url, variables=APPLY_VARIABLES)
+
+
+TIER = pytest.StashKey[Tier]()
+
+
+def _say_with(config: pytest.Config) -> Callable[[str], None]:
+    """Print past pytest's capture (so `make test` shows it), from the main thread only."""
+
+    def say(message: str) -> None:
+        capture = config.pluginmanager.getplugin("capturemanager")
+        reporter = config.pluginmanager.getplugin("terminalreporter")
+        if capture is None or reporter is None:
+            print(message, flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(message)
+
+    return say
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Integration tests last: their applies start at collection and run while the unit tests do."""
+    items[:] = [i for i in items if not i.get_closest_marker("integration")] + [
+        i for i in items if i.get_closest_marker("integration")
+    ]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly or not any(
+        item.get_closest_marker("integration") for item in session.items
+    ):
+        return
+    tier = Tier(_say_with(session.config))
+    session.config.stash[TIER] = tier
+    tier.start(selected_backends())
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", selected_backends(), scope="session")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "integration" in report.keywords and (report.when == "call" or report.outcome != "passed"):
+        _collected_reports.append(report)
+
+
+_collected_reports: list[pytest.TestReport] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    tier = session.config.stash.get(TIER, None)
+    if tier is None:
+        return
+    tier.stop()
+    for backend, pipeline in tier.pipelines.items():
+        tier.report.setdefault(backend, {})["timings_s"] = pipeline.timings
+    tier.report["tier_total_s"] = {"value": round(time.monotonic() - tier.started, 1)}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "integration-report.json").write_text(
+        json.dumps(tier.report, indent=2, sort_keys=True, default=str)
+    )
+    _write_junit(RESULTS / "integration.xml", _collected_reports)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Timings and coverage per backend at the end of the run, next to the report's path."""
+    tier = terminalreporter.config.stash.get(TIER, None)
+    if tier is None:
+        return
+    terminalreporter.section("integration tier")
+    for backend, pipeline in tier.pipelines.items():
+        section = tier.report.get(backend, {})
+        emulator = section.get("emulator", {})
+        excluded = len((section.get("not_covered") or {}).get("resources", {}))
+        terminalreporter.write_line(
+            f"{backend}: emulator start {emulator.get('startup_s')}s, RSS {emulator.get('rss_mib_at_start')} -> "
+            f"{emulator.get('rss_mib_at_end')} MiB; {pipeline.timings}; not covered: {excluded} resources"
+        )
+    terminalreporter.write_line(
+        f"report: {RESULTS / 'integration-report.json'}; JUnit: {RESULTS / 'integration.xml'}"
+    )
+
+
+def _write_junit(path: Path, reports: list[pytest.TestReport]) -> None:
+    """JUnit XML of the integration tests alone (make test runs them in one pytest run with the rest)."""
+    suite = ET.Element("testsuite", name="integration")
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    total = 0.0
+    for report in reports:
+        module, _, name = report.nodeid.partition("::")
+        case = ET.SubElement(
+            suite, "testcase", classname=module.replace("/", ".").removesuffix(".py"), name=name
+        )
+        case.set("time", f"{report.duration:.3f}")
+        total += report.duration
+        counts["tests"] += 1
+        if report.skipped:
+            counts["skipped"] += 1
+            ET.SubElement(case, "skipped", message=str(report.longrepr)[:500])
+        elif report.failed:
+            kind = "failure" if report.when == "call" else "error"
+            counts["failures" if kind == "failure" else "errors"] += 1
+            ET.SubElement(case, kind, message=f"{report.when} failed").text = str(report.longreprtext)
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("time", f"{total:.3f}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+@pytest.fixture(scope="session")
+def tier(request: pytest.FixtureRequest) -> Tier:
+    found = request.config.stash.get(TIER, None)
+    if found is None:
+        pytest.fail("the integration tier was not started (no integration test collected?)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def emulator(tier: Tier, backend: str) -> emulators.Emulator:
+    if backend in tier.start_errors:
+        pytest.fail(f"{backend} could not start: {tier.start_errors[backend]}")
+    return tier.emulators[backend]
+
+
+@pytest.fixture(scope="session")
+def applied(tier: Tier, backend: str) -> Pipeline:
+    """The staging stack applied to `backend` once per session, shared by every test."""
+    return tier.wait(backend)
+
+
+@pytest.fixture(scope="session")
+def report(tier: Tier, backend: str) -> dict[str, Any]:
+    """The backend's section of build/test-results/integration-report.json."""
+    return tier.report.setdefault(backend, {})

@@ -1,0 +1,236 @@
+"""The integration tier: staging applied to an emulator, judged live by the same rules as the plan."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+import pytest
+import testinfra
+
+from compliance import engine
+from compliance.loaders.plan import load_plan
+from compliance.loaders.runtime import RuntimeLoad, load_runtime, state_resources
+from compliance.loaders.runtime_aws import Clients
+from compliance.model import Finding, Model
+from compliance.rules import RULES
+from emulator.localstack import not_covered_service
+from tests.integration import emulators, restore
+from tests.integration.pipeline import REGION, Pipeline
+from tests.integration.quirks import AGREEMENT_QUIRKS, DRIFT_QUIRKS, MOTO_TLS_POLICY_REASON
+from tests.integration.tier import Agreement, classify_drift, compare_findings, config_address, plan_changes
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+RULE_TYPES = frozenset(t for rule in RULES for t in rule.types)
+
+
+def _host() -> Any:
+    return testinfra.get_host("local://")
+
+
+def _listening(host: Any, pid: int) -> list[str]:
+    """Local addresses of every TCP socket the process listens on (`ss -ltnp`)."""
+    output = host.check_output("ss -Hltnp")
+    return [line.split()[3] for line in output.splitlines() if f"pid={pid}," in line]
+
+
+def test_emulator_listens_on_loopback_only(emulator: emulators.Emulator, report: dict[str, Any]) -> None:
+    host = _host()
+    assert host.socket(f"tcp://127.0.0.1:{emulator.port}").is_listening
+    assert not host.socket(f"tcp://0.0.0.0:{emulator.port}").is_listening
+    if emulator.pid is None:
+        return  # an external (Docker) endpoint: its compose file binds 127.0.0.1 (tests/test_compose.py)
+    addresses = _listening(host, emulator.pid)
+    assert addresses, f"pid {emulator.pid} listens on nothing"
+    exposed = [a for a in addresses if not re.match(r"^(127\.\d+\.\d+\.\d+|\[::1\]):\d+$", a)]
+    assert not exposed, f"{emulator.backend} listens beyond loopback: {exposed}"
+    report.setdefault("host", {})["listening"] = addresses
+
+
+def test_emulator_processes_are_gone_after_teardown(backend: str, tier: Any) -> None:
+    """A short-lived emulator of its own: started, stopped, then neither its process nor its port remains."""
+    host = _host()
+    probe = backend
+    emulator = emulators.start(probe, tier.say, tag="-teardown-probe")
+    assert emulator.pid is not None and host.socket(f"tcp://127.0.0.1:{emulator.port}").is_listening
+    group = _process_group(host, emulator.pid)
+    emulator.stop()
+    assert not host.socket(f"tcp://127.0.0.1:{emulator.port}").is_listening
+    survivors = [pid for pid in group if host.file(f"/proc/{pid}").exists]
+    assert not survivors, f"{probe}: processes left behind after teardown: {survivors}"
+
+
+def _process_group(host: Any, pid: int) -> list[int]:
+    """The emulator's process and every process in its process group (children included)."""
+    output = host.check_output("ps -eo pid=,pgid=")
+    pids = {pid}
+    for line in output.splitlines():
+        process, group = (int(x) for x in line.split())
+        if group == pid:
+            pids.add(process)
+    return sorted(pids)
+
+
+def test_staging_applies(applied: Pipeline, report: dict[str, Any]) -> None:
+    """Everything the emulator covers is applied; what it cannot apply is listed with the reason."""
+    assert applied.subset is not None
+    applied_addresses = {r.address for r in state_resources(applied.state)}
+    planned = [c["address"] for c in applied.plan.get("resource_changes") or () if c.get("mode") == "managed"]
+    report["planned_resources"] = len(planned)
+    report["applied_resources"] = len(applied_addresses)
+    report["not_covered"] = _not_covered_summary(applied)
+    assert planned, "nothing planned"
+    assert not set(planned) - applied_addresses, (
+        f"planned but not applied: {sorted(set(planned) - applied_addresses)}"
+    )
+    if applied.backend == "localstack":
+        services = set(report["not_covered"]["services"])
+        assert services >= {"ecs", "ecr", "efs", "elbv2", "servicediscovery", "cloudtrail"}, services
+
+
+def _not_covered_summary(applied: Pipeline) -> dict[str, Any]:
+    assert applied.subset is not None
+    types = sorted({config_address(a).split(".")[-2] for a in applied.subset.excluded})
+    return {
+        "types": types,
+        "services": sorted({s for t in types if (s := not_covered_service(t))}),
+        "resources": dict(sorted(applied.subset.excluded.items())),
+    }
+
+
+@pytest.fixture(scope="session")
+def live(applied: Pipeline) -> RuntimeLoad:
+    return load_runtime(applied.state, Clients(REGION, applied.endpoint_url))
+
+
+def test_every_applied_resource_is_described_live(live: RuntimeLoad, report: dict[str, Any]) -> None:
+    report["runtime"] = {
+        "described": len(live.resources),
+        "missing": list(live.missing),
+        "not_described": dict(sorted(live.not_described.items())),
+    }
+    assert not live.missing, f"applied but gone live: {live.missing}"
+    judged_but_blind = {a: why for a, why in live.not_described.items() if a.split(".")[-2] in RULE_TYPES}
+    assert not judged_but_blind, (
+        f"rules judge these types but no live describer reads them: {judged_but_blind}"
+    )
+
+
+def _plan_findings(applied: Pipeline) -> tuple[Finding, ...]:
+    return engine.run(RULES, Model(load_plan(applied.out / "plan.json")))
+
+
+def _explain(backend: str) -> Any:
+    def explain(rule_id: str, resource: str) -> str | None:
+        for backends, address, rule, reason in AGREEMENT_QUIRKS:
+            if (
+                backend in backends
+                and fnmatch.fnmatchcase(resource, address)
+                and fnmatch.fnmatchcase(rule_id, rule)
+            ):
+                return reason
+        return None
+
+    return explain
+
+
+def test_plan_and_live_judgments_agree(applied: Pipeline, live: RuntimeLoad, report: dict[str, Any]) -> None:
+    """Every (rule, resource) the plan scan judged among the applied resources is judged live the same way."""
+    applied_addresses = {r.address for r in state_resources(applied.state)} - set(live.not_described)
+    live_findings = engine.run(RULES, Model(live.resources))
+    agreement = compare_findings(
+        _plan_findings(applied),
+        live_findings,
+        lambda address: address in applied_addresses,
+        _explain(applied.backend),
+    )
+    report["agreement"] = _agreement_summary(agreement)
+    assert agreement.compared > 0
+    assert not agreement.disagreements, "plan and live disagree:\n" + "\n".join(
+        map(str, agreement.disagreements)
+    )
+
+
+def _agreement_summary(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "compared": agreement.compared,
+        "agreed": agreement.agreed,
+        "resolved_live": [str(d) for d in agreement.resolved],
+        "judged_live_only": [str(d) for d in agreement.live_only],
+        "explained_by_emulator": [f"{d} -- {why}" for d, why in agreement.explained],
+        "disagreements": [str(d) for d in agreement.disagreements],
+    }
+
+
+def test_no_drift_after_apply(applied: Pipeline, report: dict[str, Any]) -> None:
+    drift = classify_drift(plan_changes(applied.replan), applied.backend, DRIFT_QUIRKS)
+    report["drift"] = {
+        "real": [f"{c.address} {'/'.join(c.actions)} {list(c.attributes)}" for c in drift.real],
+        "emulator_quirks": [f"{c.address} {list(c.attributes)}: {why}" for c, why in drift.explained],
+    }
+    assert not drift.real, "the re-plan after apply changes:\n" + "\n".join(report["drift"]["real"])
+
+
+# --- Neo4j backup restore (last: it applies again and changes the live stack) --------------------------------
+
+RESTORE_TASK = "module.neo4j.aws_ecs_task_definition.restore"
+RESTORE_RECORD = "module.neo4j.terraform_data.restore[0]"
+BACKUP_BUCKET = "module.backup_bucket.aws_s3_bucket.this"
+BACKUP_KEY = "neo4j-data-volume.tar.gz"
+
+
+def test_neo4j_backup_restore_runs_once(applied: Pipeline, report: dict[str, Any]) -> None:
+    """Backup object in S3 -> the terraform_data restore launches the one-time task once; a second apply does
+    not repeat it; a new object version does."""
+    if applied.backend == "localstack":
+        assert applied.subset is not None
+        assert RESTORE_TASK in applied.subset.excluded, (
+            "LocalStack community has no ECS to run the restore task"
+        )
+        report["restore"] = {"exercised": False, "reason": applied.subset.excluded[RESTORE_TASK]}
+        return
+    aws = Clients(REGION, applied.endpoint_url)
+    values = {r.address: r.values for r in state_resources(applied.state)}
+    bucket = values[BACKUP_BUCKET]["bucket"]
+    task_definition = values[RESTORE_TASK]["arn"]
+    cluster = values["module.cluster.aws_ecs_cluster.this"]["arn"]
+    # the same subset as the session apply, plus the restore record that only exists once enabled
+    targets = (*applied.targets, "-target=module.neo4j.terraform_data.restore") if applied.targets else ()
+
+    def apply_restoring(version: str) -> None:
+        var_file = restore.enable_restore(applied.workdir, applied.endpoint_url, version)
+        applied.terraform(
+            "apply", "-input=false", "-no-color", "-auto-approve", f"-var-file={var_file}", *targets
+        )
+
+    first = restore.upload(aws("s3"), bucket, BACKUP_KEY, restore.archive("v1"))
+    apply_restoring(first)
+    record = restore.record(applied)
+    assert record is not None, f"{RESTORE_RECORD} was not created"
+    assert record["triggers_replace"]["version"] == first
+    assert restore.launched(aws, cluster, task_definition) == 1, (
+        "the restore task was not launched exactly once"
+    )
+
+    apply_restoring(first)
+    assert restore.record(applied) == record, "a second apply replaced the restore record"
+    assert restore.launched(aws, cluster, task_definition) == 1, "a second apply ran the restore again"
+
+    second = restore.upload(aws("s3"), bucket, BACKUP_KEY, restore.archive("v2"))
+    assert second != first, "the bucket is versioned: a new upload is a new version"
+    apply_restoring(second)
+    rerun = restore.record(applied)
+    assert (
+        rerun is not None and rerun["id"] != record["id"] and rerun["triggers_replace"]["version"] == second
+    )
+    assert restore.launched(aws, cluster, task_definition) == 2, (
+        "a new backup version did not rerun the restore"
+    )
+    report["restore"] = {
+        "exercised": True,
+        "object_versions": [first, second],
+        "task_runs": 2,
+        "note": "version pinned through neo4j.restore.version_id: " + MOTO_TLS_POLICY_REASON,
+    }
