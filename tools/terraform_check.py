@@ -1,7 +1,9 @@
 """`make terraform-check`: fmt, init + validate of each env, init + test of each module, all offline.
 
 Prints every command it runs and how long it took; exits 1 with the list of failed steps. Modules are
-tested two at a time (a `terraform test` holds ~600 MB; the machine has two cores).
+tested two at a time (a `terraform test` holds ~600 MB; the machine has two cores). Each run keeps its
+.terraform directories under build/terraform-check/<pid>/ (TF_DATA_DIR), so concurrent runs never
+share one.
 
 `python -m tools.terraform_check --rebuild-lambda` rewrites the secret rotation function's package
 (terraform/modules/secret_rotation/src/handler.zip) from handler.py, byte for byte reproducibly.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TERRAFORM = ROOT / "terraform"
 ENVS = ("staging", "prod")
 ROTATION_SRC = TERRAFORM / "modules" / "secret_rotation" / "src"
+RUN_DIR = ROOT / "build" / "terraform-check" / str(os.getpid())
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,14 @@ def init(cwd: Path, env: Mapping[str, str], name: str, echo: bool = True) -> Ste
     )
 
 
+def data_dir(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """The environment with a TF_DATA_DIR of this run for one root."""
+    return {**env, "TF_DATA_DIR": str(RUN_DIR / name.replace("/", "-"))}
+
+
 def check_env(env_dir: Path, env: Mapping[str, str]) -> list[Step]:
     name = f"envs/{env_dir.name}"
+    env = data_dir(env, name)
     steps = [init(env_dir, env, name)]
     if steps[-1].ok:
         steps.append(run(f"{name}: validate", ("terraform", "validate", "-no-color"), env_dir, env))
@@ -103,6 +113,7 @@ def check_env(env_dir: Path, env: Mapping[str, str]) -> list[Step]:
 
 def test_module(module_dir: Path, env: Mapping[str, str]) -> list[Step]:
     name = f"modules/{module_dir.name}"
+    env = data_dir(env, name)
     print(f"+ (terraform/{name}) terraform init -backend=false && terraform test", flush=True)
     steps = [init(module_dir, env, name, echo=False)]
     if steps[-1].ok:
@@ -135,6 +146,7 @@ def check(jobs: int = 2) -> int:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for module_steps in pool.map(lambda m: test_module(m, env), modules()):
             steps += module_steps
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
     print("terraform-check summary:")
     report(steps)
     failed = [step.name for step in steps if not step.ok]
