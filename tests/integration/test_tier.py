@@ -17,6 +17,7 @@ from compliance.model import Finding, Model
 from compliance.rules import RULES
 from emulator.localstack import not_covered_service
 from tests.integration import emulators, restore
+from tests.integration.coverage import not_covered
 from tests.integration.pipeline import REGION, Pipeline
 from tests.integration.quirks import AGREEMENT_QUIRKS, DRIFT_QUIRKS, MOTO_TLS_POLICY_REASON
 from tests.integration.tier import Agreement, classify_drift, compare_findings, config_address, plan_changes
@@ -91,11 +92,13 @@ def test_staging_applies(applied: Pipeline, report: dict[str, Any]) -> None:
 
 
 def _not_covered_summary(applied: Pipeline) -> dict[str, Any]:
+    """Left-out types with the emulator's reason (or 'depends on ...' for dependants), and their services."""
     assert applied.subset is not None
+    reason = not_covered(applied.backend)
     types = sorted({config_address(a).split(".")[-2] for a in applied.subset.excluded})
     return {
-        "types": types,
-        "services": sorted({s for t in types if (s := not_covered_service(t))}),
+        "types": {t: reason(t) or "depends on a resource the emulator cannot apply" for t in types},
+        "services": sorted({s for t in types if reason(t) and (s := not_covered_service(t))}),
         "resources": dict(sorted(applied.subset.excluded.items())),
     }
 
