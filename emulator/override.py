@@ -63,6 +63,7 @@ def provider_block(
         "  skip_metadata_api_check     = true",
         "  skip_region_validation      = true",
         "  s3_use_path_style           = true",
+        "  max_retries                 = 3 # an emulator's 500 (a missing API) fails fast instead of retrying",
         "",
         "  endpoints {",
     ]

@@ -168,11 +168,12 @@ variable "alarm_emails" {
 }
 
 variable "emulator_compat" {
-  description = "Only for an apply on an emulator that lacks some APIs (moto: CreateBackupSelection, EFS PutBackupPolicy, RotateSecret on a secret without a value). All on by default; no env's tfvars sets them."
+  description = "Only for an apply on an emulator that lacks some APIs (moto: CreateBackupSelection, EFS PutBackupPolicy, RotateSecret on a secret without a value, tags of Application Auto Scaling targets). All on by default; no env's tfvars sets them."
   type = object({
     aws_backup_selection = optional(bool, true)
     efs_backup_policy    = optional(bool, true)
     secret_rotation      = optional(bool, true)
+    app_autoscaling      = optional(bool, true)
   })
   default = {}
 }

@@ -119,7 +119,7 @@ module "api" {
     tag            = var.api.image_tag
   }
   task_size   = { cpu = var.api.cpu, memory = var.api.memory }
-  scaling     = var.api.scaling
+  scaling     = merge(var.api.scaling, { autoscaling = var.emulator_compat.app_autoscaling })
   certificate = { domain_name = var.domain_name, wait_for_validation = var.certificate_wait_for_validation }
   alb         = { deletion_protection = var.protection.alb_deletion_protection }
   access_logs = {

@@ -106,7 +106,7 @@ variable "task_size" {
 }
 
 variable "scaling" {
-  description = "Service size and application auto scaling on average CPU and memory."
+  description = "Service size and application auto scaling on average CPU and memory (on by default; only an emulator lacking Application Auto Scaling tags, as moto does, turns autoscaling off)."
   type = object({
     desired_count       = optional(number, 2)
     min_count           = optional(number, 2)
@@ -114,6 +114,7 @@ variable "scaling" {
     cpu_target_percent  = optional(number, 60)
     memory_target_pct   = optional(number, 70)
     scale_in_cooldown_s = optional(number, 300)
+    autoscaling         = optional(bool, true)
   })
   default = {}
 
