@@ -142,7 +142,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "integration" in report.keywords and (report.when == "call" or report.outcome != "passed"):
+    if "integration" in report.keywords:
         _collected_reports.append(report)
 
 
@@ -184,25 +184,32 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def _write_junit(path: Path, reports: list[pytest.TestReport]) -> None:
-    """JUnit XML of the integration tests alone (make test runs them in one pytest run with the rest)."""
+    """JUnit XML of the integration tests alone (make test runs them in one pytest run with the rest).
+
+    A test's time includes its setup, where the session apply is waited for."""
+    by_test: dict[str, list[pytest.TestReport]] = {}
+    for report in reports:
+        by_test.setdefault(report.nodeid, []).append(report)
     suite = ET.Element("testsuite", name="integration")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total = 0.0
-    for report in reports:
-        module, _, name = report.nodeid.partition("::")
+    for nodeid, phases in by_test.items():
+        module, _, name = nodeid.partition("::")
         case = ET.SubElement(
             suite, "testcase", classname=module.replace("/", ".").removesuffix(".py"), name=name
         )
-        case.set("time", f"{report.duration:.3f}")
-        total += report.duration
+        seconds = sum(phase.duration for phase in phases)
+        case.set("time", f"{seconds:.3f}")
+        total += seconds
         counts["tests"] += 1
-        if report.skipped:
-            counts["skipped"] += 1
-            ET.SubElement(case, "skipped", message=str(report.longrepr)[:500])
-        elif report.failed:
-            kind = "failure" if report.when == "call" else "error"
-            counts["failures" if kind == "failure" else "errors"] += 1
-            ET.SubElement(case, kind, message=f"{report.when} failed").text = str(report.longreprtext)
+        for phase in phases:
+            if phase.skipped:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=str(phase.longrepr)[:500])
+            elif phase.failed:
+                kind = "failure" if phase.when == "call" else "error"
+                counts["failures" if kind == "failure" else "errors"] += 1
+                ET.SubElement(case, kind, message=f"{phase.when} failed").text = str(phase.longreprtext)
     for key, value in counts.items():
         suite.set(key, str(value))
     suite.set("time", f"{total:.3f}")
