@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ def checkov(*args: str) -> list[str]:
 def staging_plan() -> Path:
     plan = ROOT / "build" / "plan" / "staging.json"
     if not plan.exists():
-        measure.subprocess.run([PY, "-m", "tools.plan", "staging"], cwd=ROOT, check=True)
+        subprocess.run([PY, "-m", "tools.plan", "staging"], cwd=ROOT, check=True)
     return plan
 
 

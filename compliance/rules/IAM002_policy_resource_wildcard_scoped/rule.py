@@ -54,6 +54,8 @@ UNSCOPABLE = (
     "elasticloadbalancing:Describe*",
     "autoscaling:Describe*",
     "servicediscovery:DiscoverInstances",
+    "servicediscovery:GetOperation",
+    "logs:DescribeResourcePolicies",
     "tag:GetResources",
     "acm:ListCertificates",
     "sns:ListTopics",

@@ -37,7 +37,8 @@ locals {
     "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
-    "kms:ListAliases", "logs:DescribeLogGroups", "ssm:DescribeParameters", "sts:GetCallerIdentity",
+    "kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "servicediscovery:GetOperation",
+    "ssm:DescribeParameters", "sts:GetCallerIdentity",
   ]
 
   # Read calls scoped to this account (and its Canadian regions), service by service.
@@ -54,9 +55,9 @@ locals {
     OpenSearch       = { actions = ["es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags"], resources = ["arn:${local.partition}:es:${local.in_region}:domain/*"] }
     Kms              = { actions = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources = [for r in distinct([local.region, "ca-central-1", "ca-west-1"]) : "arn:${local.partition}:kms:${r}:${local.account_id}:key/*"] }
     Lambda           = { actions = ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetPolicy", "lambda:ListVersionsByFunction"], resources = ["arn:${local.partition}:lambda:${local.in_region}:function:*"] }
-    Logs             = { actions = ["logs:DescribeResourcePolicies", "logs:ListTagsForResource"], resources = ["arn:${local.partition}:logs:${local.in_region}:*"] }
+    Logs             = { actions = ["logs:ListTagsForResource"], resources = ["arn:${local.partition}:logs:${local.in_region}:*"] }
     SecretsManager   = { actions = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], resources = ["arn:${local.partition}:secretsmanager:${local.in_region}:secret:${var.read_scope.secret_prefix}*"] }
-    ServiceDiscovery = { actions = ["servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:GetService", "servicediscovery:ListTagsForResource"], resources = ["arn:${local.partition}:servicediscovery:${local.in_region}:*"] }
+    ServiceDiscovery = { actions = ["servicediscovery:GetNamespace", "servicediscovery:GetService", "servicediscovery:ListTagsForResource"], resources = ["arn:${local.partition}:servicediscovery:${local.in_region}:*"] }
     Sns              = { actions = ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"], resources = ["arn:${local.partition}:sns:${local.in_region}:*"] }
     ParameterStore   = { actions = ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], resources = ["arn:${local.partition}:ssm:${local.in_region}:parameter${var.read_scope.parameter_path}*"] }
     IamOfThisAccount = { actions = ["iam:GetOpenIDConnectProvider", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"], resources = ["arn:${local.partition}:iam::${local.account_id}:role/*", "arn:${local.partition}:iam::${local.account_id}:oidc-provider/*"] }
