@@ -250,21 +250,27 @@ _LOG_WIRING = (
 )
 
 
-def log_delivery_service(bucket: Resource, model: Model) -> str:
-    """The SSE-S3-only service that delivers logs into this bucket ('' for a data bucket): the bucket
-    is wired as its log target, or its bucket policy grants that service's delivery principal."""
+def log_delivery_service(bucket: Resource, model: Model) -> str | None:
+    """The SSE-S3-only service that delivers logs into this bucket ('' for a data bucket, None when
+    that cannot be told before apply): the bucket is wired as its log target, or its bucket policy grants
+    that service's delivery principal."""
     name = bucket.values.get("bucket")
     names = (name, f"{name}.s3.amazonaws.com")  # CloudFront names a bucket by its domain
+    undetermined = False
     for types, attribute, service in _LOG_WIRING:
-        wired, _ = linked(bucket, model, types, attribute, names)
+        wired, maybe = linked(bucket, model, types, attribute, names)
         if any(_application_or_classic(other) for other in wired):
             return service
-    policies, _ = linked(bucket, model, ("aws_s3_bucket_policy",), "bucket", (name,))
+        undetermined = undetermined or maybe
+    policies, maybe = linked(bucket, model, ("aws_s3_bucket_policy",), "bucket", (name,))
+    undetermined = undetermined or maybe
     for policy in policies:
-        service = _log_principal(policy.values.get("policy"), model)
+        opaque: list[Unknown] = []
+        service = _log_principal(policy.values.get("policy"), model, opaque)
         if service:
             return service
-    return ""
+        undetermined = undetermined or bool(opaque)
+    return None if undetermined else ""
 
 
 def _application_or_classic(resource: Resource) -> bool:
@@ -274,8 +280,9 @@ def _application_or_classic(resource: Resource) -> bool:
     return resource.values.get("load_balancer_type") in (None, "application")
 
 
-def _log_principal(policy: Any, model: Model) -> str:
-    for text in _policy_strings(policy, model):
+def _log_principal(policy: Any, model: Model, opaque: list[Unknown]) -> str:
+    """The log-delivery service a policy grants; unknown parts it could not read go to `opaque`."""
+    for text in _policy_strings(policy, model, opaque):
         for principal, service in LOG_DELIVERY_PRINCIPALS.items():
             if principal in text:
                 return service
@@ -284,24 +291,29 @@ def _log_principal(policy: Any, model: Model) -> str:
     return ""
 
 
-def _policy_strings(value: Any, model: Model) -> Iterator[str]:
+def _policy_strings(value: Any, model: Model, opaque: list[Unknown]) -> Iterator[str]:
     """Every string of a policy given as JSON text, as a decoded structure, or as a reference to a
     policy document (or ELB service account) data source."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Unknown):
+        readable = False
         for ref in value.refs:
             for found in model.resolve(ref):
                 if found.type == "aws_elb_service_account":
+                    readable = True
                     yield from ELB_LOG_ACCOUNTS
                 elif found.type == "aws_iam_policy_document":
-                    yield from _policy_strings(found.values, model)
+                    readable = True
+                    yield from _policy_strings(found.values, model, opaque)
+        if not readable:
+            opaque.append(value)
     elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _policy_strings(item, model)
+            yield from _policy_strings(item, model, opaque)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _policy_strings(item, model)
+            yield from _policy_strings(item, model, opaque)
 
 
 # --- ECS ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import combine, customer_managed_key, log_delivery_service, sse_defaults
+from compliance.encryption import customer_managed_key, log_delivery_service, sse_defaults, worst
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
 from compliance.values import describe
 
@@ -35,10 +35,15 @@ def check(resource: Resource, model: Model) -> Result | None:
             return Result(
                 Status.UNKNOWN, "data bucket: an encryption configuration whose bucket is unknown may apply"
             )
-        return Result(
+        result = Result(
             Status.FAIL, "data bucket without an explicit encryption configuration (SSE-S3 by default)"
         )
-    return combine(_key(where, default, model) for where, default in defaults)
+    else:
+        result = worst([_key(where, default, model) for where, default in defaults])
+    if result.status is Status.FAIL and service is None:
+        # SSE-S3 is right for a log target: with the bucket's policy or wiring unknown, so is the verdict.
+        return Result(Status.UNKNOWN, f"{result.message}; whether it is a log-delivery target is not known")
+    return result
 
 
 RULE = Rule(
