@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.engine import run as run_rules
+from compliance.formats.json_report import finding_json
 from compliance.formats.summary import location
 from compliance.loaders.plan import judged
 from compliance.model import Finding, Model, Resource, Rule, Status, Waiver
@@ -34,6 +35,7 @@ from compliance.scan import (
     ScanInput,
     ScanResult,
     borrow_sources,
+    frameworks,
     generated_at,
     load_hcl_input,
     load_plan_input,
@@ -190,19 +192,8 @@ def to_markdown(diff: Diff) -> str:
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "id": finding.id,
-        "rule_id": finding.rule_id,
-        "title": finding.title,
-        "status": finding.status.value,
-        "severity": finding.severity.value,
-        "resource": finding.resource,
-        "action": finding.action,
-        "source": {"file": finding.source.file, "line": finding.source.line},
-        "controls": {k: list(v) for k, v in finding.controls.items()},
-        "message": finding.message,
-        "remediation": finding.remediation,
-    }
+    """The scan report's finding, plus the plan action that touches its resource."""
+    return {**finding_json(finding, frameworks()), "action": finding.action}
 
 
 def to_json(diff: Diff) -> str:
