@@ -52,10 +52,11 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) node_modules/.installed
 
-## gate: the compliance gate over our envs (pytest plugin), then the evidence bundle
+## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup
+	$(PY) -m tools.plan $(ENVS)
 	$(PY) -m pytest -p compliance.pytest_plugin -m compliance -q -o addopts="" \
-	  $(foreach env,$(ENVS),--compliance-path terraform/envs/$(env))
+	  $(foreach env,$(ENVS),--compliance-path terraform/envs/$(env) --compliance-plan build/plan/$(env).json)
 	$(MAKE) --no-print-directory evidence
 
 ## test: lint, types, terraform checks and every test (unit, integration on moto and LocalStack, bench smoke)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from compliance.model import Finding, InputError, Status
+from compliance.model import Finding, InputError, Origin, Status
 
 ENTRY_POINT = "compliance"
 
@@ -88,16 +88,20 @@ class ComplianceInput(pytest.Collector):
         config = self.config
         waivers = config.getoption("compliance_waivers")
         var_files = [Path(p) for p in config.getoption("compliance_var_file")]
+        roots = [Path(p) for p in config.getoption("compliance_path")]
         try:
+            # A plan is scanned beside the env roots so that its own root completes its unknowns
+            # (compliance.completion); only the plan's findings become this input's items.
             result = scan(
-                paths=[self.path] if self.kind == "hcl" else [],
+                paths=[self.path] if self.kind == "hcl" else roots,
                 plans=[self.path] if self.kind == "plan" else [],
                 var_files=var_files,
                 waivers=Path(waivers) if waivers else DEFAULT,
             )
         except InputError as error:
             raise pytest.UsageError(f"compliance: {error}") from error
-        for finding in result.findings:
+        wanted = Origin.PLAN if self.kind == "plan" else Origin.HCL
+        for finding in (f for f in result.findings if f.origin is wanted):
             item = ComplianceItem.from_parent(
                 self, name=f"{finding.rule_id}::{finding.resource}", finding=finding
             )
