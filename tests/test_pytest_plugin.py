@@ -132,3 +132,16 @@ def test_bad_input_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*GATE, "--compliance-path", "envs/missing")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: compliance: envs/missing: Terraform path not found"])
+
+
+@pytest.mark.terraform
+def test_our_env_plans_pass_completed_by_their_roots(
+    pytester: pytest.Pytester, env_plans: dict[str, Path]
+) -> None:
+    """The gate's plan form: each env plan beside both roots; only the plan's own root completes it."""
+    root = Path(__file__).resolve().parents[1] / "terraform" / "envs"
+    args = [f"--compliance-path={root / name}" for name in env_plans]
+    args += [f"--compliance-plan={plan}" for plan in env_plans.values()]
+    result = pytester.runpytest_subprocess(*GATE, *args)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes.get("passed", 0) > 500, result.outlines[-30:]
