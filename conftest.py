@@ -34,32 +34,12 @@ def terraform_env() -> dict[str, str]:
     return env
 
 
-def _terraform_digest() -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "terraform").rglob("*")):
-        if (
-            path.is_file()
-            and ".terraform" not in path.parts
-            and path.suffix in (".tf", ".tfvars", ".hcl", ".sh", ".py")
-        ):
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="session")
 def env_plans(terraform_env: dict[str, str]) -> dict[str, Path]:
     """Real plans of both envs against the embedded moto server (make plan), made once per change of terraform/."""
-    from tools.plan import PLAN_DIR, plan
+    from tools.plan import PlanError, fresh_plans
 
-    stamp = PLAN_DIR / "terraform.sha256"
-    plans = {name: PLAN_DIR / f"{name}.json" for name in ("staging", "prod")}
-    digest = _terraform_digest()
-    fresh = stamp.exists() and stamp.read_text() == digest and all(p.exists() for p in plans.values())
-    if not fresh:
-        if plan(list(plans)) != 0:
-            pytest.fail("make plan failed: see the output above")
-        stamp.write_text(digest)
-    return plans
+    try:
+        return fresh_plans()
+    except PlanError as error:
+        pytest.fail(str(error))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -40,10 +39,9 @@ def checkov(*args: str) -> list[str]:
 
 
 def staging_plan() -> Path:
-    plan = ROOT / "build" / "plan" / "staging.json"
-    if not plan.exists():
-        subprocess.run([PY, "-m", "tools.plan", "staging"], cwd=ROOT, check=True)
-    return plan
+    from tools.plan import fresh_plans
+
+    return fresh_plans()["staging"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,6 @@ from typing import Any
 
 from compliance.model import Status, Unknown
 
-MISSING: Any = object()
-
 
 def get(values: Mapping[str, Any], path: str, default: Any = None) -> Any:
     """Value at a dotted path; a block (list of dicts) is entered at its first element

@@ -10,6 +10,7 @@ removed after a success and kept after a failure, for its logs.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import signal
@@ -103,6 +104,33 @@ def plan(envs: Sequence[str]) -> int:
     shutil.rmtree(run_dir, ignore_errors=True)
     print(f"plan: {len(envs)} env(s) in {time.monotonic() - started:.1f}s")
     return 0
+
+
+def terraform_digest() -> str:
+    """sha256 over every file of terraform/ that can change a plan."""
+    digest = hashlib.sha256()
+    for path in sorted(TERRAFORM.rglob("*")):
+        if (
+            path.is_file()
+            and ".terraform" not in path.parts
+            and path.suffix in (".tf", ".tfvars", ".hcl", ".sh", ".py")
+        ):
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fresh_plans(envs: Sequence[str] = ENVS) -> dict[str, Path]:
+    """Plans of the envs made by this terraform/ (re-planned when any of its files changed)."""
+    stamp = PLAN_DIR / "terraform.sha256"
+    plans = {name: PLAN_DIR / f"{name}.json" for name in envs}
+    digest = terraform_digest()
+    if not (stamp.exists() and stamp.read_text() == digest and all(p.exists() for p in plans.values())):
+        if plan(list(plans)) != 0:
+            raise PlanError("make plan failed: see the output above")
+        if set(plans) == set(ENVS):
+            stamp.write_text(digest)
+    return plans
 
 
 def main(argv: Sequence[str] | None = None) -> int:
