@@ -23,6 +23,10 @@ class Status(StrEnum):
     WAIVED = "waived"
 
 
+# The one order of statuses, worst first: a set of results takes the first status present among them.
+WORST_FIRST: tuple[Status, ...] = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
+
+
 class Severity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"

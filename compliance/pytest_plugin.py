@@ -91,7 +91,7 @@ class ComplianceInput(pytest.Collector):
         roots = [Path(p) for p in config.getoption("compliance_path")]
         try:
             # A plan is scanned beside the env roots so that its own root completes its unknowns
-            # (compliance.completion); only the plan's findings become this input's items.
+            # (compliance.loaders.plan.completion); only the plan's findings become this input's items.
             result = scan(
                 paths=[self.path] if self.kind == "hcl" else roots,
                 plans=[self.path] if self.kind == "plan" else [],

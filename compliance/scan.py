@@ -4,7 +4,7 @@ Each input (a Terraform root or .tf file, or a plan JSON) is its own model, so r
 roots never resolve each other's references; the findings of all inputs are combined in one stable order.
 When a plan and the HCL of the same root are scanned together, plan resources borrow file:line from the
 HCL resource with the same address, so reports point at code rather than at the plan file, and their
-unknown values from the HCL's partial evaluation (compliance.completion).
+unknown values from the HCL's partial evaluation (compliance.loaders.plan.completion).
 
 Fail-closed choices:
 - an input with no resources at all (no managed resource or data source) is bad input, not a pass;
@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from compliance.completion import complete, paired
 from compliance.engine import run
-from compliance.loaders.plan import judged, load_plan
+from compliance.loaders.plan import complete, judged, load_plan, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_waivers, load_waivers
@@ -153,7 +152,7 @@ def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
 
 def borrow_sources(plan: Loaded, hcl: Sequence[Loaded]) -> Loaded:
     """Plan resources take file:line from HCL resources of the same address (instance keys ignored),
-    and, when one HCL input is the plan's own root, their unknown values from it (compliance.completion)."""
+    and, when one HCL input is the plan's own root, their unknown values from it (compliance.loaders.plan.completion)."""
     if not hcl:
         return plan
     sources: dict[str, Source] = {}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.completion import complete, paired
 from compliance.loaders.hcl import load_hcl
+from compliance.loaders.plan import complete, paired
 from compliance.model import Origin, Resource, Source, Unknown
 from compliance.scan import scan
 

@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from compliance.encryption import customer_managed_key, log_delivery_service, tls_policy, worst
+from compliance.analysis.buckets import log_delivery_service
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.results import worst
+from compliance.analysis.tls import tls_policy
 from compliance.model import Model, Origin, Resource, Result, Rule, Source, Status, Unknown
 from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 from compliance.rules.ENC012_lb_listener_tls.rule import RULE as ENC012

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from compliance.loaders import hcl_modules, hcl_parse
 from compliance.loaders.hcl import load_hcl
+from compliance.loaders.hcl import modules as hcl_modules
+from compliance.loaders.hcl import parse as hcl_parse
 from compliance.model import InputError, Origin, Resource, Source, Unknown
 
 

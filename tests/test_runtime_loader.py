@@ -10,8 +10,7 @@ import pytest
 from moto import mock_aws
 
 from compliance import engine
-from compliance.loaders.runtime import link_references, load_runtime, state_resources
-from compliance.loaders.runtime_aws import Clients
+from compliance.loaders.live import Clients, link_references, load_runtime, state_resources
 from compliance.model import Model, Origin, Status, Unknown
 from compliance.rules import RULES
 

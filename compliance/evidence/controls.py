@@ -15,17 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from compliance.frameworks import Control, Framework, rules_for
-from compliance.model import Finding, Rule, Status
+from compliance.model import WORST_FIRST, Finding, Rule
 
 MANUAL = "manual"
 NO_EVIDENCE = "no evidence"
 # Worst first: the first status present among a control's findings is the control's status.
-PRECEDENCE: tuple[str, ...] = (
-    Status.FAIL.value,
-    Status.UNKNOWN.value,
-    Status.WAIVED.value,
-    Status.PASS.value,
-)
+PRECEDENCE: tuple[str, ...] = tuple(status.value for status in WORST_FIRST)
 CONTROL_STATUSES: tuple[str, ...] = (*PRECEDENCE, MANUAL, NO_EVIDENCE)
 
 

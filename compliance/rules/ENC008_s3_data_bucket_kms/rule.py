@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import customer_managed_key, log_delivery_service, sse_defaults, worst
+from compliance.analysis.buckets import log_delivery_service, sse_defaults
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.results import worst
+from compliance.analysis.values import describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe
 
 
 def _key(where: str, default: Mapping[str, Any], model: Model) -> Result:

@@ -7,14 +7,12 @@ import hashlib
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from compliance.loaders.hcl_parse import MAX_FILE_BYTES
-from compliance.loaders.hcl_values import EvalError
+from compliance.loaders.hcl.parse import MAX_FILE_BYTES
+from compliance.loaders.hcl.protocols import Context, Step, Templating
+from compliance.loaders.hcl.values import EvalError
 from compliance.model import Unknown
-
-if TYPE_CHECKING:
-    from compliance.loaders.hcl_eval import Context, Evaluator, Step
 
 
 def _read(ctx: Context, name: Any) -> Path:
@@ -33,28 +31,28 @@ def _read(ctx: Context, name: Any) -> Path:
     return path
 
 
-def _file(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+def _file(evaluator: Templating, args: list[Any], ctx: Context) -> Any:
     try:
         return _read(ctx, args[0]).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise EvalError(f"file {args[0]} cannot be read as UTF-8 text") from None
 
 
-def _filebase64(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+def _filebase64(evaluator: Templating, args: list[Any], ctx: Context) -> Any:
     try:
         return base64.b64encode(_read(ctx, args[0]).read_bytes()).decode()
     except OSError:
         raise EvalError(f"file {args[0]} cannot be read") from None
 
 
-def _fileexists(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+def _fileexists(evaluator: Templating, args: list[Any], ctx: Context) -> Any:
     try:
         return _read(ctx, args[0]).is_file()
     except EvalError:
         return False
 
 
-def _templatefile(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+def _templatefile(evaluator: Templating, args: list[Any], ctx: Context) -> Any:
     text = _file(evaluator, args, ctx)
     variables = args[1] if len(args) > 1 else {}
     if isinstance(variables, Unknown):
@@ -78,8 +76,8 @@ class _Isolated:
         raise EvalError(f"templatefile(): unknown variable {root!r}")
 
 
-def _file_digest(name: str) -> Callable[[Evaluator, list[Any], Context], Any]:
-    def digest(evaluator: Evaluator, args: list[Any], ctx: Context) -> Any:
+def _file_digest(name: str) -> Callable[[Templating, list[Any], Context], Any]:
+    def digest(evaluator: Templating, args: list[Any], ctx: Context) -> Any:
         try:
             data = _read(ctx, args[0]).read_bytes()
         except OSError:
@@ -90,7 +88,7 @@ def _file_digest(name: str) -> Callable[[Evaluator, list[Any], Context], Any]:
     return digest
 
 
-FILE_FUNCTIONS: dict[str, Callable[[Evaluator, list[Any], Context], Any]] = {
+FILE_FUNCTIONS: dict[str, Callable[[Templating, list[Any], Context], Any]] = {
     **{n: _file_digest(n) for n in ("filemd5", "filesha1", "filesha256", "filesha512")},
     **{n: _file_digest(n) for n in ("filebase64sha256", "filebase64sha512")},
     "file": _file,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.attachments import companions, names
+from compliance.analysis.references import companions, names
 from compliance.model import Model, Origin, Resource, Source, Unknown
 
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compliance.loaders.hcl_parse import Attr, Block, display, literal_string, parse_file
+from compliance.loaders.hcl.parse import Attr, Block, display, literal_string, parse_file
 from compliance.model import InputError
 
 

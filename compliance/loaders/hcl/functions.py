@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from compliance.loaders.hcl_values import (
+from compliance.loaders.hcl.values import (
     EvalError,
     encode_json,
     equal,

@@ -28,7 +28,8 @@ from typing import Any
 
 import orjson
 
-from compliance.loaders.plan_config import (
+from compliance.loaders.plan.completion import complete, paired
+from compliance.loaders.plan.config import (
     Configuration,
     ModulePath,
     as_list,
@@ -38,6 +39,8 @@ from compliance.loaders.plan_config import (
     module_steps,
 )
 from compliance.model import UNKNOWN, InputError, Origin, Resource, Source, Unknown
+
+__all__ = ["REDACTED", "complete", "judged", "load_plan", "paired", "read_plan"]
 
 MAX_BYTES = 512 * 1024 * 1024
 REDACTED = "(sensitive)"

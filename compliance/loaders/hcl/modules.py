@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.hcl_bodies import evaluate_body, object_references
-from compliance.loaders.hcl_config import ModuleConfig, config_files, load_config
-from compliance.loaders.hcl_eval import Evaluator, Step
-from compliance.loaders.hcl_parse import Block, JsonExpr, display
-from compliance.loaders.hcl_types import convert, parse_type
-from compliance.loaders.hcl_values import EvalError, has_unknown, merge_unknown, number, redact, to_string
+from compliance.loaders.hcl.bodies import evaluate_body, object_references
+from compliance.loaders.hcl.config import ModuleConfig, config_files, load_config
+from compliance.loaders.hcl.eval import Evaluator
+from compliance.loaders.hcl.parse import Block, JsonExpr, display
+from compliance.loaders.hcl.protocols import Step
+from compliance.loaders.hcl.types import convert, parse_type
+from compliance.loaders.hcl.values import EvalError, has_unknown, merge_unknown, number, redact, to_string
 from compliance.model import InputError, Source, Unknown
 
 MAX_MODULE_DEPTH = 16

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from compliance.loaders import runtime_data, runtime_network, runtime_workload
-from compliance.loaders.runtime_aws import Clients
+from compliance.loaders.live import data, network, workload
+from compliance.loaders.live.aws import Clients
 
 Describer = Callable[[Mapping[str, Any], Clients], "dict[str, Any] | None"]
 
 DESCRIBERS: Mapping[str, Describer] = {
-    **runtime_network.DESCRIBERS,
-    **runtime_data.DESCRIBERS,
-    **runtime_workload.DESCRIBERS,
+    **network.DESCRIBERS,
+    **data.DESCRIBERS,
+    **workload.DESCRIBERS,
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.loaders.runtime_aws import Clients, absent, policy_text, region_of
+from compliance.loaders.live.aws import Clients, absent, policy_text, region_of
 
 Values = dict[str, Any]
 

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.analysis.references import configured, references, targets
+from compliance.analysis.results import first_worst
+from compliance.analysis.values import get
 from compliance.model import Model, Resource, Result, Status, Unknown, failed, passed, unknown
-from compliance.network import configured, references, targets
-from compliance.values import get
 
 CANADIAN_REGIONS = frozenset({"ca-central-1", "ca-west-1"})
 GLOBAL_SERVICE_REGION = "us-east-1"
@@ -174,10 +175,9 @@ def regions_result(found: list[tuple[Any, str]], none: str = "") -> Result | Non
     if not found:
         return passed(none) if none else None
     results = [region_result(region, what) for region, what in found]
-    for status in (Status.FAIL, Status.UNKNOWN):
-        for result in results:
-            if result.status is status:
-                return result
+    chosen = first_worst(results)
+    if chosen is not None and chosen.status is not Status.PASS:
+        return chosen
     return passed("; ".join(result.message for result in results))
 
 

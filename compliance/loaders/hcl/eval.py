@@ -9,21 +9,21 @@ expressions and dynamic-block iterators live in `env`. Anything Terraform would 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
-from compliance.loaders import hcl_functions
-from compliance.loaders.hcl_files import FILE_FUNCTIONS
-from compliance.loaders.hcl_parse import JsonExpr, parse_template, trees
-from compliance.loaders.hcl_templates import (
+from compliance.loaders.hcl import functions
+from compliance.loaders.hcl.files import FILE_FUNCTIONS
+from compliance.loaders.hcl.parse import JsonExpr, parse_template, trees
+from compliance.loaders.hcl.protocols import Context, Env, Step
+from compliance.loaders.hcl.templates import (
     compile_template,
     heredoc_body,
     json_with_unknowns,
     template_piece,
     unescape,
 )
-from compliance.loaders.hcl_values import (
+from compliance.loaders.hcl.values import (
     EvalError,
     encode_json,
     equal,
@@ -37,23 +37,9 @@ from compliance.loaders.hcl_values import (
 )
 from compliance.model import Unknown
 
-Step = tuple[str, Any]  # ("attr", name) | ("index", key) | ("splat", None)
-Env = Mapping[str, Any]
-
 _TRAVERSALS = frozenset(
     {"index_expr_term", "get_attr_expr_term", "attr_splat_expr_term", "full_splat_expr_term"}
 )
-
-
-class Context(Protocol):
-    """Where references are looked up: a module instance, maybe inside a count/for_each instance."""
-
-    @property
-    def root_dir(self) -> Path: ...
-
-    def resolve(self, root: str, steps: list[Step]) -> tuple[Any, int]:
-        """The value `root` names, after consuming some of `steps`; returns (value, steps used)."""
-        ...
 
 
 class Evaluator:
@@ -322,7 +308,7 @@ class Evaluator:
         if name in ("sensitive",):
             self.sensitive = True
             return args[0] if args else None
-        return hcl_functions.call(name, args)
+        return functions.call(name, args)
 
     def _try(self, name: str, nodes: list[Any], ctx: Context, env: Env) -> Any:
         for node in nodes:

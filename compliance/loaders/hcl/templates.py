@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from compliance.loaders.hcl_parse import trees
-from compliance.loaders.hcl_values import EvalError, merge_unknown, to_string
+from compliance.loaders.hcl.parse import trees
+from compliance.loaders.hcl.values import EvalError, merge_unknown, to_string
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}

@@ -16,9 +16,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.loaders.runtime_aws import Clients, arn_region
-from compliance.loaders.runtime_describers import DESCRIBERS, Describer
+from compliance.loaders.live.aws import Clients, arn_region
+from compliance.loaders.live.describers import DESCRIBERS, Describer
 from compliance.model import Origin, Resource, Source, Unknown
+
+__all__ = ["Clients", "RuntimeLoad", "StateResource", "link_references", "load_runtime", "state_resources"]
 
 # Applied objects that have no live counterpart to describe: Terraform's own bookkeeping, and waiters
 # (aws_acm_certificate_validation only waits for the certificate, which is described itself).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.loaders.hcl_eval import Context, Env, Evaluator
-from compliance.loaders.hcl_parse import Block, JsonExpr, display
-from compliance.loaders.hcl_values import merge_unknown
+from compliance.loaders.hcl.eval import Evaluator
+from compliance.loaders.hcl.parse import Block, JsonExpr, display
+from compliance.loaders.hcl.protocols import Context, Env
+from compliance.loaders.hcl.values import merge_unknown
 from compliance.model import InputError, Unknown
 
 META_ATTRS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -34,13 +34,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.hcl_bodies import evaluate_body, reference_names
-from compliance.loaders.hcl_config import config_files, load_config
-from compliance.loaders.hcl_eval import Evaluator
-from compliance.loaders.hcl_modules import Context, Loader, ModuleInstance, ProviderConfig
-from compliance.loaders.hcl_parse import Block, display, parse_file
-from compliance.loaders.hcl_values import EvalError, redact
+from compliance.loaders.hcl.bodies import evaluate_body, reference_names
+from compliance.loaders.hcl.config import config_files, load_config
+from compliance.loaders.hcl.eval import Evaluator
+from compliance.loaders.hcl.modules import Context, Loader, ModuleInstance, ProviderConfig
+from compliance.loaders.hcl.parse import Block, display, parse_file
+from compliance.loaders.hcl.values import EvalError, redact
 from compliance.model import InputError, Origin, Resource, Source, Unknown
+
+__all__ = ["load_hcl"]
 
 __all__ = ["load_hcl"]
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from compliance.loaders.runtime_aws import Clients, absent, policy_text, region_of
+from compliance.loaders.live.aws import Clients, absent, policy_text, region_of
 
 Values = dict[str, Any]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.loaders.hcl_parse import JsonExpr, parse_expression, trees
-from compliance.loaders.hcl_values import EvalError, number, to_bool, to_string
+from compliance.loaders.hcl.parse import JsonExpr, parse_expression, trees
+from compliance.loaders.hcl.values import EvalError, number, to_bool, to_string
 from compliance.model import Unknown
 
 Type = tuple[Any, ...]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from compliance.model import Model, Resource, Result, Unknown, failed, passed, unknown
-from compliance.values import blocks, decoded_json
+from compliance.analysis.values import blocks, decoded_json
+from compliance.model import Model, Resource, Unknown
 
 Entry = str | Unknown
 DOCUMENT_TYPE = "aws_iam_policy_document"
@@ -385,27 +385,6 @@ def is_wildcard(entry: Entry) -> bool:
 
 def allow_statements(document: Document) -> Iterator[Statement]:
     return (s for s in document.statements if s.allows)
-
-
-# --- verdicts --------------------------------------------------------------------------------------
-
-
-def verdict(problems: Sequence[str], doubts: Sequence[str], fine: str) -> Result:
-    """FAIL naming the problems, else UNKNOWN naming what could not be read, else PASS."""
-    if problems:
-        return failed(
-            "; ".join(problems[:4]) + (f" (+{len(problems) - 4} more)" if len(problems) > 4 else "")
-        )
-    if doubts:
-        return unknown("; ".join(doubts[:4]))
-    return passed(fine)
-
-
-def refers_to(value: Unknown, model: Model, *types: str) -> bool:
-    """Whether an unknown value is a reference to resources of these types only (e.g. a role's ARN),
-    as opposed to a value computed from something else."""
-    found = [r for ref in value.refs for r in model.resolve(ref)]
-    return bool(found) and all(r.type in types for r in found)
 
 
 Policies = Sequence[tuple[str, Document]]
