@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from compliance.model import Finding, InputError, Origin, Status
+from compliance.model import Finding, InputError, Status
 
 ENTRY_POINT = "compliance"
 
@@ -100,8 +100,7 @@ class ComplianceInput(pytest.Collector):
             )
         except InputError as error:
             raise pytest.UsageError(f"compliance: {error}") from error
-        wanted = Origin.PLAN if self.kind == "plan" else Origin.HCL
-        for finding in (f for f in result.findings if f.origin is wanted):
+        for finding in result.result_of(self.path).findings:
             item = ComplianceItem.from_parent(
                 self, name=f"{finding.rule_id}::{finding.resource}", finding=finding
             )

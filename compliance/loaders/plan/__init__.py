@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,16 @@ from compliance.loaders.plan.config import (
 )
 from compliance.model import UNKNOWN, InputError, Origin, Resource, Source, Unknown
 
-__all__ = ["REDACTED", "complete", "judged", "load_plan", "paired", "read_plan"]
+__all__ = [
+    "REDACTED",
+    "LoadedPlan",
+    "complete",
+    "judged",
+    "load_plan",
+    "load_plan_file",
+    "paired",
+    "read_plan",
+]
 
 MAX_BYTES = 512 * 1024 * 1024
 REDACTED = "(sensitive)"
@@ -52,9 +62,24 @@ _ACTIONS: dict[tuple[str, ...], str] = {("delete", "create"): "replace", ("creat
 Refs = Callable[[list[str]], tuple[str, ...] | None]
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedPlan:
+    """A plan's resources and the Terraform version that wrote it ("" when the plan does not say)."""
+
+    resources: tuple[Resource, ...]
+    terraform_version: str
+
+
 def load_plan(path: Path) -> tuple[Resource, ...]:
     """Every resource, data source, provider configuration, output and variable of a plan."""
-    return _Plan(read_plan(path), str(path)).resources()
+    return load_plan_file(path).resources
+
+
+def load_plan_file(path: Path) -> LoadedPlan:
+    """The plan's resources (as load_plan) and its terraform_version, from one read of the file."""
+    document = read_plan(path)
+    version = document.get("terraform_version")
+    return LoadedPlan(_Plan(document, str(path)).resources(), version if isinstance(version, str) else "")
 
 
 def judged(resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
