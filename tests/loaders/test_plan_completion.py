@@ -11,7 +11,7 @@ from compliance.loaders.plan import complete, paired
 from compliance.model import Origin, Resource, Source, Unknown
 from compliance.scan import scan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def resource(values: dict[str, object], sensitive: frozenset[str] = frozenset()) -> Resource:
