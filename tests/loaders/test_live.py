@@ -11,6 +11,8 @@ from moto import mock_aws
 
 from compliance import engine
 from compliance.loaders.live import Clients, link_references, load_runtime, state_resources
+from compliance.loaders.live.describers import DESCRIBERS
+from compliance.loaders.live.network import DESCRIBERS as NETWORK_DESCRIBERS
 from compliance.model import Model, Origin, Status, Unknown
 from compliance.rules import RULES
 
@@ -255,3 +257,28 @@ def test_link_references_leaves_own_identifiers_and_policies() -> None:
     linked = link_references(values, index, "aws_subnet.s")
     assert linked["id"] == "vpc-1" and linked["policy"] == values["policy"]
     assert linked["vpc_id"].refs == ("aws_vpc.a",) and linked["keys"][0].refs == ("aws_kms_key.k",)
+
+
+TABLED = (
+    *NETWORK_DESCRIBERS,
+    "aws_efs_file_system",
+    "aws_efs_mount_target",
+    "aws_efs_access_point",
+    "aws_opensearch_domain",
+    "aws_kms_key",
+)
+
+
+@pytest.mark.parametrize("kind", sorted(TABLED))
+def test_every_tabled_describer_reads_a_gone_object_as_none(aws: Clients, kind: str) -> None:
+    """The describers' lookup table (loaders/live/lookup.py): each call is well formed for boto3 and a
+    missing object reads as gone, not as an error."""
+    arn = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef"
+    state = {
+        "id": "x-0123456789abcdef0",
+        "arn": arn,
+        "route_table_id": "rtb-00000000",
+        "subnet_id": "subnet-0",
+        "domain_name": "gone",
+    }
+    assert DESCRIBERS[kind](state, aws) is None

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance.loaders.live.aws import Clients, absent, policy_text, region_of
-
-Values = dict[str, Any]
+from compliance.loaders.live.lookup import Lookup, Values, described
 
 
 def _s3(aws: Clients) -> Any:
@@ -232,13 +231,7 @@ def s3_object(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def efs_file_system(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    efs = aws("efs", region_of(state, aws.region))
-    answer = absent(lambda: efs.describe_file_systems(FileSystemId=state["id"]))
-    systems = (answer or {}).get("FileSystems") or []
-    if not systems:
-        return None
-    found = systems[0]
+def _efs_file_system(found: Mapping[str, Any], state: Mapping[str, Any], efs: Any) -> Values | None:
     lifecycle = absent(lambda: efs.describe_lifecycle_configuration(FileSystemId=state["id"])) or {}
     return {
         "id": found["FileSystemId"],
@@ -255,13 +248,7 @@ def efs_file_system(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def efs_mount_target(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    efs = aws("efs", region_of(state, aws.region))
-    answer = absent(lambda: efs.describe_mount_targets(MountTargetId=state["id"]))
-    targets = (answer or {}).get("MountTargets") or []
-    if not targets:
-        return None
-    found = targets[0]
+def _efs_mount_target(found: Mapping[str, Any], state: Mapping[str, Any], efs: Any) -> Values | None:
     groups = efs.describe_mount_target_security_groups(MountTargetId=state["id"])["SecurityGroups"]
     return {
         "id": found["MountTargetId"],
@@ -272,13 +259,7 @@ def efs_mount_target(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def efs_access_point(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    efs = aws("efs", region_of(state, aws.region))
-    answer = absent(lambda: efs.describe_access_points(AccessPointId=state["id"]))
-    points = (answer or {}).get("AccessPoints") or []
-    if not points:
-        return None
-    found = points[0]
+def _efs_access_point(found: Mapping[str, Any], state: Mapping[str, Any], efs: Any) -> Values | None:
     user = found.get("PosixUser")
     root = found.get("RootDirectory") or {}
     creation = root.get("CreationInfo")
@@ -330,12 +311,7 @@ def _enabled(options: Mapping[str, Any] | None) -> bool:
     return bool((options or {}).get("Enabled"))
 
 
-def opensearch_domain(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    client = aws("opensearch", region_of(state, aws.region))
-    answer = absent(lambda: client.describe_domain(DomainName=state["domain_name"]))
-    if answer is None:
-        return None
-    found = answer["DomainStatus"]
+def _opensearch_domain(found: Mapping[str, Any], state: Mapping[str, Any], client: Any) -> Values | None:
     at_rest = found.get("EncryptionAtRestOptions") or {}
     endpoint = found.get("DomainEndpointOptions") or {}
     security = found.get("AdvancedSecurityOptions") or {}
@@ -393,12 +369,7 @@ def opensearch_domain(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def kms_key(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    kms = aws("kms", region_of(state, aws.region))
-    answer = absent(lambda: kms.describe_key(KeyId=state["id"]))
-    if answer is None:
-        return None
-    found = answer["KeyMetadata"]
+def _kms_key(found: Mapping[str, Any], state: Mapping[str, Any], kms: Any) -> Values | None:
     if found.get("KeyState") in ("PendingDeletion", "PendingReplicaDeletion"):
         return None
     rotation = absent(
@@ -600,13 +571,31 @@ DESCRIBERS = {
     "aws_s3_bucket_lifecycle_configuration": s3_lifecycle,
     "aws_s3_bucket_replication_configuration": s3_replication,
     "aws_s3_object": s3_object,
-    "aws_efs_file_system": efs_file_system,
-    "aws_efs_mount_target": efs_mount_target,
-    "aws_efs_access_point": efs_access_point,
+    "aws_efs_file_system": described(
+        Lookup("efs", "describe_file_systems", "FileSystemId", "FileSystems", listed=False), _efs_file_system
+    ),
+    "aws_efs_mount_target": described(
+        Lookup("efs", "describe_mount_targets", "MountTargetId", "MountTargets", listed=False),
+        _efs_mount_target,
+    ),
+    "aws_efs_access_point": described(
+        Lookup("efs", "describe_access_points", "AccessPointId", "AccessPoints", listed=False),
+        _efs_access_point,
+    ),
     "aws_efs_backup_policy": efs_backup_policy,
     "aws_efs_file_system_policy": efs_file_system_policy,
-    "aws_opensearch_domain": opensearch_domain,
-    "aws_kms_key": kms_key,
+    "aws_opensearch_domain": described(
+        Lookup(
+            "opensearch",
+            "describe_domain",
+            "DomainName",
+            "DomainStatus",
+            identifier="domain_name",
+            listed=False,
+        ),
+        _opensearch_domain,
+    ),
+    "aws_kms_key": described(Lookup("kms", "describe_key", "KeyId", "KeyMetadata", listed=False), _kms_key),
     "aws_kms_alias": kms_alias,
     "aws_secretsmanager_secret": secret,
     "aws_secretsmanager_secret_rotation": secret_rotation,

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance.loaders.live.aws import Clients, absent, region_of
-
-Values = dict[str, Any]
+from compliance.loaders.live.lookup import Lookup, Values, described
 
 
 def _ec2(state: Mapping[str, Any], aws: Clients) -> Any:
@@ -23,12 +22,7 @@ def _tags(item: Mapping[str, Any]) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in item.get("Tags") or ()}
 
 
-def vpc(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_vpcs(VpcIds=[state["id"]])), "Vpcs")
-    if found is None:
-        return None
-
+def _vpc(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     def attribute(name: str) -> bool:
         key = name[0].upper() + name[1:]
         answer = ec2.describe_vpc_attribute(VpcId=state["id"], Attribute=name)
@@ -45,11 +39,7 @@ def vpc(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def subnet(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_subnets(SubnetIds=[state["id"]])), "Subnets")
-    if found is None:
-        return None
+def _subnet(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     return {
         "id": found["SubnetId"],
         "arn": found.get("SubnetArn", state.get("arn")),
@@ -62,13 +52,7 @@ def subnet(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def internet_gateway(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(
-        absent(lambda: ec2.describe_internet_gateways(InternetGatewayIds=[state["id"]])), "InternetGateways"
-    )
-    if found is None:
-        return None
+def _internet_gateway(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     attachments = found.get("Attachments") or []
     return {
         "id": found["InternetGatewayId"],
@@ -78,10 +62,8 @@ def internet_gateway(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def nat_gateway(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_nat_gateways(NatGatewayIds=[state["id"]])), "NatGateways")
-    if found is None or found.get("State") == "deleted":
+def _nat_gateway(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
+    if found.get("State") == "deleted":
         return None
     addresses = found.get("NatGatewayAddresses") or [{}]
     return {
@@ -93,11 +75,7 @@ def nat_gateway(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def eip(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_addresses(AllocationIds=[state["id"]])), "Addresses")
-    if found is None:
-        return None
+def _eip(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     return {
         "id": found["AllocationId"],
         "domain": found.get("Domain"),
@@ -194,11 +172,7 @@ def _self_aware(rule: Values, group_id: str) -> Values:
     return rule
 
 
-def security_group(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_security_groups(GroupIds=[state["id"]])), "SecurityGroups")
-    if found is None:
-        return None
+def _security_group(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     group_id = found["GroupId"]
     return {
         "id": group_id,
@@ -212,16 +186,8 @@ def security_group(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def security_group_rule_v2(state: Mapping[str, Any], aws: Clients) -> Values | None:
+def _security_group_rule_v2(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     """aws_vpc_security_group_ingress_rule / _egress_rule: one rule by its sgr- id."""
-    ec2 = _ec2(state, aws)
-    answer = absent(
-        lambda: ec2.describe_security_group_rules(SecurityGroupRuleIds=[state["id"]]),
-        "InvalidSecurityGroupRuleId.NotFound",
-    )
-    found = _one(answer, "SecurityGroupRules")
-    if found is None:
-        return None
     referenced = (found.get("ReferencedGroupInfo") or {}).get("GroupId")
     return {
         "id": found["SecurityGroupRuleId"],
@@ -238,11 +204,7 @@ def security_group_rule_v2(state: Mapping[str, Any], aws: Clients) -> Values | N
     }
 
 
-def flow_log(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    ec2 = _ec2(state, aws)
-    found = _one(absent(lambda: ec2.describe_flow_logs(FlowLogIds=[state["id"]])), "FlowLogs")
-    if found is None:
-        return None
+def _flow_log(found: Mapping[str, Any], state: Mapping[str, Any], ec2: Any) -> Values | None:
     return {
         "id": found["FlowLogId"],
         "vpc_id": found.get("ResourceId") if str(found.get("ResourceId", "")).startswith("vpc-") else None,
@@ -257,13 +219,7 @@ def flow_log(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def load_balancer(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    elb = aws("elbv2", region_of(state, aws.region))
-    found = _one(
-        absent(lambda: elb.describe_load_balancers(LoadBalancerArns=[state["arn"]])), "LoadBalancers"
-    )
-    if found is None:
-        return None
+def _load_balancer(found: Mapping[str, Any], state: Mapping[str, Any], elb: Any) -> Values | None:
     attributes = {
         a["Key"]: a["Value"]
         for a in elb.describe_load_balancer_attributes(LoadBalancerArn=found["LoadBalancerArn"])["Attributes"]
@@ -321,11 +277,7 @@ def _action(action: Mapping[str, Any]) -> Values:
     }
 
 
-def listener(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    elb = aws("elbv2", region_of(state, aws.region))
-    found = _one(absent(lambda: elb.describe_listeners(ListenerArns=[state["arn"]])), "Listeners")
-    if found is None:
-        return None
+def _listener(found: Mapping[str, Any], state: Mapping[str, Any], elb: Any) -> Values | None:
     certificates = found.get("Certificates") or []
     return {
         "id": found["ListenerArn"],
@@ -339,11 +291,7 @@ def listener(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def target_group(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    elb = aws("elbv2", region_of(state, aws.region))
-    found = _one(absent(lambda: elb.describe_target_groups(TargetGroupArns=[state["arn"]])), "TargetGroups")
-    if found is None:
-        return None
+def _target_group(found: Mapping[str, Any], state: Mapping[str, Any], elb: Any) -> Values | None:
     return {
         "id": found["TargetGroupArn"],
         "arn": found["TargetGroupArn"],
@@ -367,12 +315,7 @@ def target_group(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def dns_namespace(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    discovery = aws("servicediscovery", region_of(state, aws.region))
-    answer = absent(lambda: discovery.get_namespace(Id=state["id"]), "NamespaceNotFound")
-    if answer is None:
-        return None
-    found = answer["Namespace"]
+def _dns_namespace(found: Mapping[str, Any], state: Mapping[str, Any], discovery: Any) -> Values | None:
     return {
         "id": found["Id"],
         "arn": found["Arn"],
@@ -381,12 +324,7 @@ def dns_namespace(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def discovery_service(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    discovery = aws("servicediscovery", region_of(state, aws.region))
-    answer = absent(lambda: discovery.get_service(Id=state["id"]), "ServiceNotFound")
-    if answer is None:
-        return None
-    found = answer["Service"]
+def _discovery_service(found: Mapping[str, Any], state: Mapping[str, Any], discovery: Any) -> Values | None:
     dns = found.get("DnsConfig") or {}
     return {
         "id": found["Id"],
@@ -405,26 +343,71 @@ def discovery_service(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
+SECURITY_GROUP = described(
+    Lookup("ec2", "describe_security_groups", "GroupIds", "SecurityGroups"), _security_group
+)
+GROUP_RULE = described(
+    Lookup(
+        "ec2",
+        "describe_security_group_rules",
+        "SecurityGroupRuleIds",
+        "SecurityGroupRules",
+        missing=("InvalidSecurityGroupRuleId.NotFound",),
+    ),
+    _security_group_rule_v2,
+)
+LOAD_BALANCER = described(
+    Lookup("elbv2", "describe_load_balancers", "LoadBalancerArns", "LoadBalancers", identifier="arn"),
+    _load_balancer,
+)
+LISTENER = described(
+    Lookup("elbv2", "describe_listeners", "ListenerArns", "Listeners", identifier="arn"), _listener
+)
+TARGET_GROUP = described(
+    Lookup("elbv2", "describe_target_groups", "TargetGroupArns", "TargetGroups", identifier="arn"),
+    _target_group,
+)
+
 DESCRIBERS = {
-    "aws_vpc": vpc,
-    "aws_subnet": subnet,
-    "aws_internet_gateway": internet_gateway,
-    "aws_nat_gateway": nat_gateway,
-    "aws_eip": eip,
+    "aws_vpc": described(Lookup("ec2", "describe_vpcs", "VpcIds", "Vpcs"), _vpc),
+    "aws_subnet": described(Lookup("ec2", "describe_subnets", "SubnetIds", "Subnets"), _subnet),
+    "aws_internet_gateway": described(
+        Lookup("ec2", "describe_internet_gateways", "InternetGatewayIds", "InternetGateways"),
+        _internet_gateway,
+    ),
+    "aws_nat_gateway": described(
+        Lookup("ec2", "describe_nat_gateways", "NatGatewayIds", "NatGateways"), _nat_gateway
+    ),
+    "aws_eip": described(Lookup("ec2", "describe_addresses", "AllocationIds", "Addresses"), _eip),
     "aws_route_table": route_table,
     "aws_route": route,
     "aws_route_table_association": route_table_association,
-    "aws_security_group": security_group,
-    "aws_default_security_group": security_group,
-    "aws_vpc_security_group_ingress_rule": security_group_rule_v2,
-    "aws_vpc_security_group_egress_rule": security_group_rule_v2,
-    "aws_flow_log": flow_log,
-    "aws_lb": load_balancer,
-    "aws_alb": load_balancer,
-    "aws_lb_listener": listener,
-    "aws_alb_listener": listener,
-    "aws_lb_target_group": target_group,
-    "aws_alb_target_group": target_group,
-    "aws_service_discovery_private_dns_namespace": dns_namespace,
-    "aws_service_discovery_service": discovery_service,
+    "aws_security_group": SECURITY_GROUP,
+    "aws_default_security_group": SECURITY_GROUP,
+    "aws_vpc_security_group_ingress_rule": GROUP_RULE,
+    "aws_vpc_security_group_egress_rule": GROUP_RULE,
+    "aws_flow_log": described(Lookup("ec2", "describe_flow_logs", "FlowLogIds", "FlowLogs"), _flow_log),
+    "aws_lb": LOAD_BALANCER,
+    "aws_alb": LOAD_BALANCER,
+    "aws_lb_listener": LISTENER,
+    "aws_alb_listener": LISTENER,
+    "aws_lb_target_group": TARGET_GROUP,
+    "aws_alb_target_group": TARGET_GROUP,
+    "aws_service_discovery_private_dns_namespace": described(
+        Lookup(
+            "servicediscovery",
+            "get_namespace",
+            "Id",
+            "Namespace",
+            listed=False,
+            missing=("NamespaceNotFound",),
+        ),
+        _dns_namespace,
+    ),
+    "aws_service_discovery_service": described(
+        Lookup(
+            "servicediscovery", "get_service", "Id", "Service", listed=False, missing=("ServiceNotFound",)
+        ),
+        _discovery_service,
+    ),
 }
