@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from compliance.analysis.buckets import log_delivery_service
 from compliance.analysis.kms import customer_managed_key
 from compliance.analysis.results import worst
 from compliance.analysis.tls import tls_policy
@@ -54,19 +53,6 @@ def test_key_looked_up_by_customer_alias_is_customer_managed() -> None:
 
 def test_unknown_key_without_references_is_unknown() -> None:
     assert customer_managed_key(Unknown(), "kms_key_id", Model(())).status is Status.UNKNOWN
-
-
-def test_log_target_by_elb_service_account_data_source() -> None:
-    bucket = resource("aws_s3_bucket.alb", {"bucket": "notegen-alb-logs"})
-    account = resource("data.aws_elb_service_account.this", {})
-    policy = resource(
-        "aws_s3_bucket_policy.alb",
-        {
-            "bucket": "notegen-alb-logs",
-            "policy": {"Statement": [{"Principal": {"AWS": ref("data.aws_elb_service_account.this")}}]},
-        },
-    )
-    assert log_delivery_service(bucket, Model((bucket, account, policy))) == "ELB access logs"
 
 
 def test_worst_keeps_every_message_of_the_worst_status() -> None:

@@ -1,16 +1,12 @@
-"""Which TLS policies are modern, what a TCP/UDP pass-through listener shows, and which SSL negotiation
-policies apply to a classic ELB listener."""
+"""Which TLS policies are modern, and what a TCP/UDP pass-through listener shows."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from typing import Any
 
-from compliance.analysis import references
-from compliance.analysis.references import linked
-from compliance.analysis.values import blocks, describe
-from compliance.model import Model, Resource, Result, Status, Unknown
+from compliance.analysis.values import describe
+from compliance.model import Result, Status, Unknown
 
 # Predefined policy names carry their minimum TLS version: ELBSecurityPolicy-TLS13-1-2-2021-06,
 # ELBSecurityPolicy-TLS-1-2-2017-01, ELBSecurityPolicy-FS-1-2-Res-2020-10 (ALB, NLB and classic ELB), and
@@ -60,34 +56,3 @@ def pass_through(protocol: str, port: Any) -> Result:
             "only the targets can show that TLS is terminated there",
         )
     return Result(Status.FAIL, f"protocol {protocol!r} on port {describe(port)} carries cleartext")
-
-
-def classic_negotiation(elb: Resource, port: Any, model: Model) -> list[tuple[str, dict[str, Any]]]:
-    """(where, {attribute: value}) of the SSL negotiation policies on a classic ELB listener port:
-    aws_lb_ssl_negotiation_policy, or aws_load_balancer_policy assigned by aws_load_balancer_listener_policy."""
-    names = (elb.values.get("name"),)
-    found: list[tuple[str, dict[str, Any]]] = []
-    direct, _ = linked(elb, model, ("aws_lb_ssl_negotiation_policy",), "load_balancer", names)
-    found += [
-        (p.address, _attributes(p.values, "attribute")) for p in direct if p.values.get("lb_port") == port
-    ]
-    assigned, _ = linked(elb, model, ("aws_load_balancer_listener_policy",), "load_balancer_name", names)
-    for listener_policy in assigned:
-        if listener_policy.values.get("load_balancer_port") != port:
-            continue
-        for policy in _named_policies(listener_policy.values.get("policy_names"), model):
-            if policy.values.get("policy_type_name") == "SSLNegotiationPolicyType":
-                found.append((policy.address, _attributes(policy.values, "policy_attribute")))
-    return found
-
-
-def _named_policies(value: Any, model: Model) -> Iterator[Resource]:
-    items = value if isinstance(value, list | tuple) else [value]
-    for policy in model.of_type("aws_load_balancer_policy"):
-        if any(references.names(item, policy, model, ("policy_name",)) for item in items):
-            yield policy
-
-
-def _attributes(values: Mapping[str, Any], block: str) -> dict[str, Any]:
-    found = blocks(values, block)
-    return {} if isinstance(found, Unknown) else {str(a.get("name")): a.get("value") for a in found}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from compliance.analysis.buckets import log_delivery_service
 from compliance.model import Model, Result, Status, Unknown
+from compliance.rules.ENC008_s3_data_bucket_kms.log_delivery import log_delivery_service
 from compliance.rules.ENC008_s3_data_bucket_kms.rule import RULE as ENC008
 from compliance.rules.kit import ref, resource, status
 
@@ -29,3 +29,16 @@ def test_data_bucket_with_unknown_sse_config_bucket_is_unknown() -> None:
     bucket = resource("aws_s3_bucket.data", {"bucket": "notegen-data"})
     config = resource("aws_s3_bucket_server_side_encryption_configuration.x", {"bucket": Unknown()})
     assert status(ENC008, bucket, config) is Status.UNKNOWN
+
+
+def test_log_target_by_elb_service_account_data_source() -> None:
+    bucket = resource("aws_s3_bucket.alb", {"bucket": "notegen-alb-logs"})
+    account = resource("data.aws_elb_service_account.this", {})
+    policy = resource(
+        "aws_s3_bucket_policy.alb",
+        {
+            "bucket": "notegen-alb-logs",
+            "policy": {"Statement": [{"Principal": {"AWS": ref("data.aws_elb_service_account.this")}}]},
+        },
+    )
+    assert log_delivery_service(bucket, Model((bucket, account, policy))) == "ELB access logs"
