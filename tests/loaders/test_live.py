@@ -266,14 +266,25 @@ TABLED = (
     "aws_efs_access_point",
     "aws_opensearch_domain",
     "aws_kms_key",
+    "aws_sns_topic",
+    "aws_acm_certificate",
+    "aws_sns_topic_subscription",
+    "aws_iam_role",
 )
+
+
+GONE_ARNS = {
+    "elb": "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef",
+    "sns": "arn:aws:sns:ca-central-1:123456789012:gone",
+    "acm": "arn:aws:acm:ca-central-1:123456789012:certificate/0123abcd-0123-0123-0123-0123456789ab",
+}
 
 
 @pytest.mark.parametrize("kind", sorted(TABLED))
 def test_every_tabled_describer_reads_a_gone_object_as_none(aws: Clients, kind: str) -> None:
     """The describers' lookup table (loaders/live/lookup.py): each call is well formed for boto3 and a
     missing object reads as gone, not as an error."""
-    arn = "arn:aws:elasticloadbalancing:ca-central-1:123456789012:loadbalancer/app/x/0123456789abcdef"
+    arn = GONE_ARNS.get(kind.split("_")[1], GONE_ARNS["elb"])
     state = {
         "id": "x-0123456789abcdef0",
         "arn": arn,

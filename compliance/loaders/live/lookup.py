@@ -19,14 +19,15 @@ Describer = Callable[[Mapping[str, Any], Clients], "Values | None"]
 
 @dataclass(frozen=True, slots=True)
 class Lookup:
-    """Fetch one live object: `call` on `service`, passing the state's `identifier` as `param` (in a
-    list of one when `listed`), then take `key` from the answer (the first item when it is a list)."""
+    """Fetch one live object: `call` on `service`, passing the state's `identifier` (the first of several
+    state attributes that is set) as `param` (in a list of one when `listed`), then take `key` from the
+    answer (the first item when it is a list; the whole answer when `key` is None)."""
 
     service: str
     call: str
     param: str
-    key: str
-    identifier: str = "id"
+    key: str | None
+    identifier: str | tuple[str, ...] = "id"
     listed: bool = True
     missing: tuple[str, ...] = ()  # error codes meaning "gone", besides aws.NOT_FOUND_CODES
 
@@ -34,12 +35,21 @@ class Lookup:
 def described(lookup: Lookup, shape: Shape) -> Describer:
     def describe(state: Mapping[str, Any], aws: Clients) -> Values | None:
         client = aws(lookup.service, region_of(state, aws.region))
-        identifier = state[lookup.identifier]
+        identifier = _identifier(state, lookup.identifier)
         argument = [identifier] if lookup.listed else identifier
         answer = absent(lambda: getattr(client, lookup.call)(**{lookup.param: argument}), *lookup.missing)
-        found = (answer or {}).get(lookup.key)
+        found = answer if lookup.key is None else (answer or {}).get(lookup.key)
         if isinstance(found, list):
             found = found[0] if found else None
         return None if not found else shape(found, state, client)
 
     return describe
+
+
+def _identifier(state: Mapping[str, Any], names: str | tuple[str, ...]) -> Any:
+    """The state's value of `names` (a str), or of the first of them that is set (the last one is
+    required: the describer of an object without an identifier is a bug)."""
+    if isinstance(names, str):
+        return state[names]
+    *optional, required = names
+    return next((str(state[n]) for n in optional if state.get(n)), None) or str(state[required])

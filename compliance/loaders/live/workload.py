@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from compliance.loaders.live.aws import Clients, absent, policy_text, region_of
-
-Values = dict[str, Any]
+from compliance.loaders.live.lookup import Lookup, Values, described
 
 
 def _document(text: Any) -> str | None:
@@ -147,13 +146,8 @@ def ecs_service(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def iam_role(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    iam = aws("iam")
+def _iam_role(found: Mapping[str, Any], state: Mapping[str, Any], iam: Any) -> Values | None:
     name = str(state.get("name") or state["id"])
-    answer = absent(lambda: iam.get_role(RoleName=name))
-    if answer is None:
-        return None
-    found = answer["Role"]
     attached = iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies") or []
     boundary = found.get("PermissionsBoundary") or {}
     return {
@@ -241,12 +235,7 @@ def cloudtrail(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def sns_topic(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    sns = aws("sns", region_of(state, aws.region))
-    answer = absent(lambda: sns.get_topic_attributes(TopicArn=state["arn"]))
-    if answer is None:
-        return None
-    found = answer["Attributes"]
+def _sns_topic(found: Mapping[str, Any], state: Mapping[str, Any], sns: Any) -> Values | None:
     return {
         "id": found["TopicArn"],
         "arn": found["TopicArn"],
@@ -276,12 +265,7 @@ def metric_alarm(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def acm_certificate(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    acm = aws("acm", region_of(state, aws.region))
-    answer = absent(lambda: acm.describe_certificate(CertificateArn=state["arn"]))
-    if answer is None:
-        return None
-    found = answer["Certificate"]
+def _acm_certificate(found: Mapping[str, Any], state: Mapping[str, Any], acm: Any) -> Values | None:
     return {
         "id": found["CertificateArn"],
         "arn": found["CertificateArn"],
@@ -440,12 +424,7 @@ def sns_topic_policy(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def sns_subscription(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    sns = aws("sns", region_of(state, aws.region))
-    answer = absent(lambda: sns.get_subscription_attributes(SubscriptionArn=state["arn"]))
-    if answer is None:
-        return None
-    found = answer["Attributes"]
+def _sns_subscription(found: Mapping[str, Any], state: Mapping[str, Any], sns: Any) -> Values | None:
     return {
         "id": state["arn"],
         "arn": state["arn"],
@@ -477,15 +456,25 @@ DESCRIBERS = {
     "aws_ecs_cluster_capacity_providers": ecs_capacity_providers,
     "aws_ecs_task_definition": ecs_task_definition,
     "aws_ecs_service": ecs_service,
-    "aws_iam_role": iam_role,
+    "aws_iam_role": described(
+        Lookup("iam", "get_role", "RoleName", "Role", identifier=("name", "id"), listed=False), _iam_role
+    ),
     "aws_iam_role_policy": iam_role_policy,
     "aws_iam_role_policy_attachment": iam_role_policy_attachment,
     "aws_iam_policy": iam_policy,
     "aws_iam_openid_connect_provider": iam_oidc_provider,
     "aws_cloudtrail": cloudtrail,
-    "aws_sns_topic": sns_topic,
+    "aws_sns_topic": described(
+        Lookup("sns", "get_topic_attributes", "TopicArn", "Attributes", identifier="arn", listed=False),
+        _sns_topic,
+    ),
     "aws_cloudwatch_metric_alarm": metric_alarm,
-    "aws_acm_certificate": acm_certificate,
+    "aws_acm_certificate": described(
+        Lookup(
+            "acm", "describe_certificate", "CertificateArn", "Certificate", identifier="arn", listed=False
+        ),
+        _acm_certificate,
+    ),
     "aws_appautoscaling_target": appautoscaling_target,
     "aws_appautoscaling_policy": appautoscaling_policy,
     "aws_backup_vault": backup_vault,
@@ -494,5 +483,15 @@ DESCRIBERS = {
     "aws_lambda_function": lambda_function,
     "aws_lambda_permission": lambda_permission,
     "aws_sns_topic_policy": sns_topic_policy,
-    "aws_sns_topic_subscription": sns_subscription,
+    "aws_sns_topic_subscription": described(
+        Lookup(
+            "sns",
+            "get_subscription_attributes",
+            "SubscriptionArn",
+            "Attributes",
+            identifier="arn",
+            listed=False,
+        ),
+        _sns_subscription,
+    ),
 }
