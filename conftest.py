@@ -9,6 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
+pytest_plugins = [
+    "tests.support.opensearch_fixture",
+]
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
