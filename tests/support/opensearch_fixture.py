@@ -62,6 +62,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("opensearch")
     for message in starter.messages:
         terminalreporter.write_line(message)
+    if "startup_s" not in report:
+        terminalreporter.write_line("did not start (see the failed tests for the reason and log tail)")
+        return
     terminalreporter.write_line(
         f"start {report.get('startup_s')}s (tests waited {report.get('waited_by_tests_s')}s), "
         f"RSS {report.get('rss_mib_at_start')} -> {report.get('rss_mib_at_end')} MiB; "
@@ -76,7 +79,8 @@ def opensearch_server(request: pytest.FixtureRequest) -> OpenSearchServer:
     try:
         return starter.result()
     except Exception as error:
-        pytest.fail(f"OpenSearch could not start: {error}", pytrace=False)
+        failure = f"OpenSearch could not start: {error}"
+    pytest.fail(failure, pytrace=False)  # outside the except: the reason and log tail, not a chained trace
 
 
 def client(server: OpenSearchServer, password: str | None = None) -> OpenSearch:
