@@ -176,7 +176,7 @@ def _internal_users(password: str) -> str:
     )
 
 
-def _prepare_run(home: Path, run_dir: Path, password: str) -> Path:
+def prepare_run(home: Path, run_dir: Path, password: str) -> Path:
     """The run's config folder (copied from the installation) with its settings, certificates and users."""
     config = run_dir / "config"
     shutil.copytree(home / "config", config)
@@ -240,7 +240,7 @@ def start(base_dir: Path, say: Callable[[str], None]) -> OpenSearchServer:
     run_dir = root / f"run-{uuid.uuid4().hex[:8]}"
     log = root / f"{run_dir.name}.log"
     password = secrets.token_urlsafe(24)
-    ca_cert = _prepare_run(home, run_dir, password)
+    ca_cert = prepare_run(home, run_dir, password)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPENSEARCH_", "JAVA_OPTS"))},
         "OPENSEARCH_JAVA_HOME": str(java_home()),
