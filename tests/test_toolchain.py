@@ -16,7 +16,9 @@ from tools.toolchain import (
     ToolchainError,
     find_mirror,
     find_terraform,
+    install_packages,
     main,
+    missing_packages,
     path_with_terraform,
     render_cli_config,
 )
@@ -144,3 +146,21 @@ def test_the_terraform_environment_puts_the_discovered_binary_first(tmp_path: Pa
     environ = {"PATH": "/nothing-here:/usr/bin", "TOOLCHAIN_DIR": str(tmp_path / "toolchain")}
     path = path_with_terraform(environ, tmp_path / "bin")
     assert path == f"{tmp_path / 'bin'}:/nothing-here:/usr/bin"
+
+
+def test_missing_commands_and_libraries_map_to_their_debian_packages() -> None:
+    present = {"java", "setpriv"}
+    missing = missing_packages(
+        which=lambda command: f"/usr/bin/{command}" if command in present else None,
+        find_library=lambda library: "libpango-1.0.so.0" if library == "pango-1.0" else None,
+    )
+    assert missing == ["iproute2", "libpangoft2-1.0-0", "maven"]
+    assert missing_packages(which=lambda c: c, find_library=lambda lib: lib) == []
+
+
+def test_without_root_the_missing_packages_are_named_not_installed() -> None:
+    with pytest.raises(
+        ToolchainError, match=r"run as root: apt-get install -y --no-install-recommends maven$"
+    ):
+        install_packages(["maven"], is_root=False, apt_get="/usr/bin/apt-get")
+    install_packages([], is_root=False, apt_get=None)  # nothing missing: nothing to do

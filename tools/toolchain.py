@@ -2,6 +2,7 @@
 
     python -m tools.toolchain cli-config build/terraform.tfrc   # render terraform/cli.tfrc.in
     python -m tools.toolchain terraform                         # print the terraform to use (unzip it first if needed)
+    python -m tools.toolchain system                            # apt-get install what the machine lacks (as root)
 
 terraform: the one on PATH, else build/bin/terraform, unzipped on first use from the carried release
 (`../shared/toolchain/terraform/terraform_<version>_linux_amd64.zip`; TOOLCHAIN_DIR overrides `../shared/toolchain`).
@@ -17,12 +18,14 @@ Standard library only: the Makefile runs it before the venv exists. Exit 2 with 
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,15 @@ TEMPLATE = ROOT / "terraform" / "cli.tfrc.in"
 BUILD_BIN = ROOT / "build" / "bin"
 TERRAFORM_VERSION = "1.11.4"
 SYSTEM_MIRROR = Path("/opt/tf-plugins")
+
+# What the gate and the tests need from the system, and the Debian package that brings each.
+SYSTEM_COMMANDS = {
+    "mvn": "maven",  # resolves the native OpenSearch (and Neo4j) from Maven Central
+    "java": "openjdk-17-jre-headless",
+    "ss": "iproute2",  # loopback-only checks of the servers the tests start
+    "setpriv": "util-linux",  # OpenSearch refuses root: started as nobody
+}
+SYSTEM_LIBRARIES = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}  # WeasyPrint (PDF)
 
 
 class ToolchainError(Exception):
@@ -144,6 +156,30 @@ def path_with_terraform(environ: Mapping[str, str], bin_dir: Path = BUILD_BIN) -
     return os.pathsep.join([str(found.parent), environ.get("PATH", "")])
 
 
+def missing_packages(
+    which: Callable[[str], str | None] = shutil.which,
+    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+) -> list[str]:
+    """Debian packages to install for the commands and libraries this machine lacks."""
+    missing = [package for command, package in SYSTEM_COMMANDS.items() if which(command) is None]
+    missing += [package for library, package in SYSTEM_LIBRARIES.items() if find_library(library) is None]
+    return sorted(set(missing))
+
+
+def install_packages(packages: Sequence[str], is_root: bool, apt_get: str | None) -> None:
+    """apt-get install the packages as root; anyone else gets the command to run."""
+    if not packages:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
+    if not is_root or apt_get is None:
+        raise ToolchainError(f"missing system packages; run as root: {' '.join(command)}")
+    print(f"installing {' '.join(packages)} with apt-get", flush=True)
+    subprocess.run([apt_get, "update", "-qq"], check=True)
+    subprocess.run(
+        [apt_get, *command[1:]], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    )
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Keep the file's timestamp when nothing changed (make then sees nothing new)."""
     if path.exists() and path.read_text() == text:
@@ -159,14 +195,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     render = commands.add_parser("cli-config", help="render terraform/cli.tfrc.in to OUTPUT")
     render.add_argument("output", type=Path)
     commands.add_parser("terraform", help="print the terraform to use (unzipped into build/bin if needed)")
+    commands.add_parser(
+        "system", help="apt-get install the system packages the gate and tests need, if missing"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "terraform":
             print(find_terraform())
             return 0
+        if args.command == "system":
+            install_packages(missing_packages(), os.geteuid() == 0, shutil.which("apt-get"))
+            return 0
         mirror = find_mirror(os.environ)
         write_if_changed(args.output, render_cli_config(mirror, TEMPLATE.read_text()))
-    except (ToolchainError, OSError, zipfile.BadZipFile) as error:
+    except (ToolchainError, OSError, zipfile.BadZipFile, subprocess.CalledProcessError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     where = (
