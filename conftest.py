@@ -9,9 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
-pytest_plugins = [
-    "tests.support.opensearch_fixture",
-]
+# Session fixtures of the real data stores, each started in the background once a test selects it.
+pytest_plugins = ["tests.support.neo4j_fixture", "tests.support.opensearch_fixture"]
 
 
 @pytest.fixture(scope="session")
