@@ -75,7 +75,7 @@ class OpenSearchServer:
         self.version = opensearch_version()
         self.knn_engine = KNN_ENGINE
         self.port = 0
-        self.startup_seconds = 0.0
+        self.startup_seconds = 0.0  # from the start() call to cluster yellow: a first install included
         self._started = started
 
     @property
@@ -104,7 +104,7 @@ class OpenSearchServer:
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         """Wait for the ports file, then for cluster health yellow or green (security index initialised)."""
-        deadline = self._started + timeout
+        deadline = time.monotonic() + timeout  # from the JVM's launch (a first install comes before)
         ports = self.run_dir / "logs" / "http.ports"
         last_error = "no answer yet"
         while time.monotonic() < deadline:
