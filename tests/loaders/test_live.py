@@ -270,6 +270,14 @@ TABLED = (
     "aws_acm_certificate",
     "aws_sns_topic_subscription",
     "aws_iam_role",
+    "aws_s3_bucket",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_replication_configuration",
 )
 
 
@@ -282,8 +290,8 @@ GONE_ARNS = {
 
 @pytest.mark.parametrize("kind", sorted(TABLED))
 def test_every_tabled_describer_reads_a_gone_object_as_none(aws: Clients, kind: str) -> None:
-    """The describers' lookup table (loaders/live/lookup.py): each call is well formed for boto3 and a
-    missing object reads as gone, not as an error."""
+    """The describers' shared prologues (loaders/live/lookup.py, data._per_bucket): each call is well
+    formed for boto3 and a missing object reads as gone, not as an error."""
     arn = GONE_ARNS.get(kind.split("_")[1], GONE_ARNS["elb"])
     state = {
         "id": "x-0123456789abcdef0",

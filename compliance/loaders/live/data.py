@@ -3,11 +3,11 @@ CloudWatch Logs and ECR. Secret values are never read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from compliance.loaders.live.aws import Clients, absent, policy_text, region_of
-from compliance.loaders.live.lookup import Lookup, Values, described
+from compliance.loaders.live.lookup import Describer, Lookup, Values, described
 
 
 def _s3(aws: Clients) -> Any:
@@ -20,6 +20,20 @@ def _bucket(state: Mapping[str, Any]) -> str:
 
 def _exists(s3: Any, bucket: str) -> bool:
     return absent(lambda: s3.head_bucket(Bucket=bucket), "404", "NoSuchBucket") is not None
+
+
+def _per_bucket(shape: Callable[[Any, str], Values | None], existing: bool = True) -> Describer:
+    """The S3 describers' one prologue: the client and the bucket's name (and, when `existing`, None for
+    a bucket that is gone; the others read a missing setting of a gone bucket as gone already)."""
+
+    def describe(state: Mapping[str, Any], aws: Clients) -> Values | None:
+        s3 = _s3(aws)
+        bucket = _bucket(state)
+        if existing and not _exists(s3, bucket):
+            return None
+        return shape(s3, bucket)
+
+    return describe
 
 
 def _encryption_rules(s3: Any, bucket: str) -> list[Values]:
@@ -53,11 +67,7 @@ def _policy(s3: Any, bucket: str) -> str | None:
     return policy_text((answer or {}).get("Policy"))
 
 
-def s3_bucket(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
-    if not _exists(s3, bucket):
-        return None
+def _s3_bucket(s3: Any, bucket: str) -> Values | None:
     versioning = _versioning(s3, bucket)
     location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
     return {
@@ -78,20 +88,12 @@ def s3_bucket(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def s3_encryption(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
-    if not _exists(s3, bucket):
-        return None
+def _s3_encryption(s3: Any, bucket: str) -> Values | None:
     rules = _encryption_rules(s3, bucket)
     return {"id": bucket, "bucket": bucket, "rule": rules} if rules else None
 
 
-def s3_versioning(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
-    if not _exists(s3, bucket):
-        return None
+def _s3_versioning(s3: Any, bucket: str) -> Values | None:
     versioning = _versioning(s3, bucket)
     return {
         "id": bucket,
@@ -105,9 +107,7 @@ def s3_versioning(state: Mapping[str, Any], aws: Clients) -> Values | None:
     }
 
 
-def s3_public_access_block(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
+def _s3_public_access_block(s3: Any, bucket: str) -> Values | None:
     answer = absent(lambda: s3.get_public_access_block(Bucket=bucket), "NoSuchPublicAccessBlockConfiguration")
     if answer is None:
         return None
@@ -122,16 +122,12 @@ def s3_public_access_block(state: Mapping[str, Any], aws: Clients) -> Values | N
     }
 
 
-def s3_policy(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
-    policy = _policy(s3, bucket) if _exists(s3, bucket) else None
+def _s3_policy(s3: Any, bucket: str) -> Values | None:
+    policy = _policy(s3, bucket)
     return {"id": bucket, "bucket": bucket, "policy": policy} if policy else None
 
 
-def s3_ownership(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
+def _s3_ownership(s3: Any, bucket: str) -> Values | None:
     answer = absent(lambda: s3.get_bucket_ownership_controls(Bucket=bucket), "OwnershipControlsNotFoundError")
     if answer is None:
         return None
@@ -151,9 +147,7 @@ def _expiration(item: Mapping[str, Any] | None, days_key: str = "Days") -> list[
     ]
 
 
-def s3_lifecycle(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
+def _s3_lifecycle(s3: Any, bucket: str) -> Values | None:
     answer = absent(
         lambda: s3.get_bucket_lifecycle_configuration(Bucket=bucket), "NoSuchLifecycleConfiguration"
     )
@@ -184,9 +178,7 @@ def s3_lifecycle(state: Mapping[str, Any], aws: Clients) -> Values | None:
     return {"id": bucket, "bucket": bucket, "rule": rules}
 
 
-def s3_replication(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    s3 = _s3(aws)
-    bucket = _bucket(state)
+def _s3_replication(s3: Any, bucket: str) -> Values | None:
     answer = absent(lambda: s3.get_bucket_replication(Bucket=bucket), "ReplicationConfigurationNotFoundError")
     if answer is None:
         return None
@@ -562,14 +554,14 @@ def ecr_lifecycle_policy(state: Mapping[str, Any], aws: Clients) -> Values | Non
 
 
 DESCRIBERS = {
-    "aws_s3_bucket": s3_bucket,
-    "aws_s3_bucket_server_side_encryption_configuration": s3_encryption,
-    "aws_s3_bucket_versioning": s3_versioning,
-    "aws_s3_bucket_public_access_block": s3_public_access_block,
-    "aws_s3_bucket_policy": s3_policy,
-    "aws_s3_bucket_ownership_controls": s3_ownership,
-    "aws_s3_bucket_lifecycle_configuration": s3_lifecycle,
-    "aws_s3_bucket_replication_configuration": s3_replication,
+    "aws_s3_bucket": _per_bucket(_s3_bucket),
+    "aws_s3_bucket_server_side_encryption_configuration": _per_bucket(_s3_encryption),
+    "aws_s3_bucket_versioning": _per_bucket(_s3_versioning),
+    "aws_s3_bucket_public_access_block": _per_bucket(_s3_public_access_block, existing=False),
+    "aws_s3_bucket_policy": _per_bucket(_s3_policy),
+    "aws_s3_bucket_ownership_controls": _per_bucket(_s3_ownership, existing=False),
+    "aws_s3_bucket_lifecycle_configuration": _per_bucket(_s3_lifecycle, existing=False),
+    "aws_s3_bucket_replication_configuration": _per_bucket(_s3_replication, existing=False),
     "aws_s3_object": s3_object,
     "aws_efs_file_system": described(
         Lookup("efs", "describe_file_systems", "FileSystemId", "FileSystems", listed=False), _efs_file_system
