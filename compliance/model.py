@@ -35,6 +35,15 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+# Most severe first; `at_least` compares by this order.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+def at_least(severity: Severity, floor: Severity) -> bool:
+    """Whether `severity` is `floor` or more severe."""
+    return SEVERITY_ORDER.index(severity) <= SEVERITY_ORDER.index(floor)
+
+
 class Origin(StrEnum):
     HCL = "hcl"
     PLAN = "plan"
@@ -114,11 +123,30 @@ def _unknown_paths(value: Any, prefix: str) -> Iterator[str]:
             yield from _unknown_paths(item, f"{prefix}.{index}" if prefix else str(index))
 
 
+CANADA = frozenset({"ca-central-1", "ca-west-1"})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The policy a scan judges by (compliance.config reads it from compliance.toml or pyproject's
+    [tool.compliance]). Defaults are the strict ones: Canada only, every bucket holds data.
+
+    allowed_regions: where resources, replicas and copies may live.
+    non_data_tag / non_data_values: a bucket tagged `non_data_tag` with one of these values holds no
+        data (public assets, logs) and is spared the data-bucket rules; unset, every bucket is data.
+    """
+
+    allowed_regions: frozenset[str] = CANADA
+    non_data_tag: str = ""
+    non_data_values: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Model:
-    """All resources of one scan, indexed by address and by type."""
+    """All resources of one scan, indexed by address and by type, and the policy they are judged by."""
 
     resources: tuple[Resource, ...]
+    settings: Settings = field(default_factory=Settings)
     by_address: Mapping[str, Resource] = field(init=False, repr=False)
     by_type: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
     _instances: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
@@ -296,6 +324,12 @@ class Finding:
     @property
     def failing(self) -> bool:
         return self.status in (Status.FAIL, Status.UNKNOWN)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across message changes: the same rule on the same resource is the same alert (SARIF
+        partialFingerprints, baselines)."""
+        return hashlib.sha256(f"{self.rule_id}\x1f{self.resource}".encode()).hexdigest()[:32]
 
 
 class InputError(Exception):

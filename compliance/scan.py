@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.about import version
+from compliance.config import Config, discover, load, select
 from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
-from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
+from compliance.model import Finding, InputError, Model, Resource, Rule, Severity, Source, Status, at_least
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_waivers, load_waivers
 
@@ -68,6 +69,8 @@ class ScanResult:
     generated_at: str
     version: str
     results: tuple[InputResult, ...] = ()
+    fail_on: Severity | None = None  # the lowest severity that fails the scan; None: every severity
+    config: str = ""  # the configuration file the scan was judged by ("" for the defaults)
 
     def result_of(self, path: Path | str) -> InputResult:
         """The result of the input scanned from `path`."""
@@ -79,8 +82,9 @@ class ScanResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing fails or is unknown after waivers, 1 otherwise."""
-        return 1 if self.failing else 0
+        """0 when nothing at or above `fail_on` fails or is unknown after waivers, 1 otherwise."""
+        floor = self.fail_on
+        return 1 if any(floor is None or at_least(f.severity, floor) for f in self.failing) else 0
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.findings if f.status is status)
@@ -100,22 +104,33 @@ def scan(
     rules: Sequence[Rule] | None = None,
     today: dt.date | None = None,
     environ: Mapping[str, str] | None = None,
+    config: Config | None = None,
 ) -> ScanResult:
-    """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input."""
+    """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input.
+
+    `config` is the policy (None: the configuration file found from the first input upward, or the
+    defaults): it selects the rules, overrides severities and reaches the rules as `model.settings`."""
     if rules is None:
         from compliance.rules import RULES
 
         rules = RULES
     if not paths and not plans:
         raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
+    if config is None:
+        config = configuration([*paths, *plans])
     loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
+    where = f"{config.path}, --rule or --skip-rule" if config.path else "--rule or --skip-rule"
+    rules = select(rules, config.rules, config.skip_rules, config.severity, where)
+    settings = config.settings
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
     results = tuple(
         InputResult(
             item.input,
             item.resources,
-            apply_waivers(sorted(run(rules, Model(judged(item.resources))), key=_order), loaded_waivers),
+            apply_waivers(
+                sorted(run(rules, Model(judged(item.resources), settings)), key=_order), loaded_waivers
+            ),
         )
         for item in (*hcl, *planned)
     )
@@ -126,7 +141,16 @@ def scan(
         generated_at=generated_at(os.environ if environ is None else environ),
         version=version(),
         results=results,
+        fail_on=config.fail_on,
+        config=str(config.path or ""),
     )
+
+
+def configuration(inputs: Sequence[Path], explicit: Path | None = None) -> Config:
+    """The policy of a scan: `explicit` (--config), else the file found from the first input upward."""
+    if explicit is not None:
+        return load(explicit)
+    return load(discover(inputs[0])) if inputs else Config()
 
 
 def load_hcl_input(path: Path, var_files: Sequence[Path] = ()) -> Loaded:

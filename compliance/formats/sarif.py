@@ -4,7 +4,6 @@ out, as code scanning has no notion of them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -86,7 +85,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
                 "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
             }
         ],
-        "partialFingerprints": {"ruleResource/v1": _fingerprint(finding)},
+        "partialFingerprints": {"ruleResource/v1": finding.fingerprint},
         "properties": {"status": finding.status.value, "resource": finding.resource},
     }
     if finding.rule_id in index:
@@ -105,11 +104,6 @@ def uri(file: str) -> str:
         relative = os.path.relpath(path)
         path = PurePath(relative) if not relative.startswith("..") else path
     return quote(path.as_posix(), safe="/:._-~")
-
-
-def _fingerprint(finding: Finding) -> str:
-    """Stable across message changes: the same rule on the same resource is the same alert."""
-    return hashlib.sha256(f"{finding.rule_id}\x1f{finding.resource}".encode()).hexdigest()[:32]
 
 
 def _pascal(title: str) -> str:

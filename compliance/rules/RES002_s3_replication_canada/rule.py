@@ -23,7 +23,7 @@ def check(resource: Resource, model: Model) -> Result | None:
     if isinstance(rules, Unknown):
         return unknown("replication rules are not known before apply")
     found = [s3_bucket_region(get(rule, "destination.bucket"), model) for rule in rules]
-    return regions_result(found, none="no replication rule")
+    return regions_result(found, none="no replication rule", allowed=model.settings.allowed_regions)
 
 
 RULE = Rule(

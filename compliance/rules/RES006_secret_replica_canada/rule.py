@@ -11,7 +11,10 @@ def check(resource: Resource, model: Model) -> Result | None:
     replicas = configured_blocks(resource, "replica")
     if isinstance(replicas, Unknown):
         return unknown("replica is not known before apply")
-    return regions_result([(r.get("region"), f"replica[{i}].region") for i, r in enumerate(replicas)])
+    return regions_result(
+        [(r.get("region"), f"replica[{i}].region") for i, r in enumerate(replicas)],
+        allowed=model.settings.allowed_regions,
+    )
 
 
 RULE = Rule(
