@@ -167,6 +167,8 @@ def _config(instance: Path, jars: Path, data: Path, port: int, certificates: Pat
         "server.memory.heap.initial_size": HEAP,
         "server.memory.heap.max_size": HEAP,
         "server.memory.pagecache.size": PAGE_CACHE,
+        # Transaction logs grow as written instead of 256 MiB each up front: small stores, quick archives.
+        "db.tx_log.preallocate": "false",
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 
