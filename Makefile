@@ -11,7 +11,7 @@ export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean services
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
@@ -50,7 +50,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) node_modules/.installed
+# Neo4j runs on Java 17 from jars that Maven resolves (emulator/neo4j_jars.py, on first start): install
+# both with apt-get where they are missing.
+JAVA_MAVEN := build/.java-maven
+
+$(JAVA_MAVEN):
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	  echo "installing Java 17 and Maven (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven; }
+	@mkdir -p build && touch $@
+
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) node_modules/.installed $(JAVA_MAVEN)
 
 ## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup
@@ -81,6 +91,10 @@ evidence: setup
 
 integration: setup $(LOCALSTACK_VENV)/.installed
 	INTEGRATION_EMULATORS=$(AWS_EMULATOR) $(PY) -m pytest tests/integration -m integration
+
+## services: real Neo4j (and OpenSearch, where its launcher exists) on 127.0.0.1 for people, until Ctrl-C
+services: setup
+	$(PY) -m emulator.services
 
 bench: setup
 	$(PY) -m bench
