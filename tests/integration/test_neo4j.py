@@ -3,6 +3,7 @@ data written and read back through the official Python driver."""
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from pathlib import Path
@@ -107,3 +108,20 @@ def test_data_written_is_read_back(neo4j_server: Neo4jServer) -> None:
             ).data()
         )
     assert records == [{"id": "note-1"}]
+
+
+def test_native_compose_and_terraform_run_the_same_neo4j_minor() -> None:
+    """The pom's Neo4j and APOC, the compose file's image and the module's default image: one minor."""
+    root = Path(__file__).resolve().parents[2]
+    pom = (root / "emulator" / "neo4j-server" / "pom.xml").read_text()
+    native = re.search(r"<neo4j.version>(\d+\.\d+)\.\d+</neo4j.version>", pom)
+    apoc = re.search(r"<apoc.version>(\d+\.\d+)\.\d+</apoc.version>", pom)
+    compose = re.search(
+        r"image: neo4j:(\d+\.\d+)-community", (root / "localstack" / "docker-compose.yml").read_text()
+    )
+    module = re.search(
+        r'default\s+=\s+"public.ecr.aws/docker/library/neo4j:(\d+\.\d+)-community"',
+        (root / "terraform" / "modules" / "neo4j" / "variables.tf").read_text(),
+    )
+    assert native and apoc and compose and module
+    assert {native[1], apoc[1], compose[1], module[1]} == {"5.15"}
