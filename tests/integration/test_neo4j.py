@@ -12,7 +12,7 @@ import neo4j
 import pytest
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from emulator.neo4j import Neo4jServer
+from emulator.neo4j import Neo4jError, Neo4jServer, start
 from emulator.neo4j_tls import write_test_pki
 
 pytestmark = pytest.mark.integration
@@ -125,3 +125,16 @@ def test_native_compose_and_terraform_run_the_same_neo4j_minor() -> None:
     )
     assert native and apoc and compose and module
     assert {native[1], apoc[1], compose[1], module[1]} == {"5.15"}
+
+
+def test_a_server_that_cannot_start_fails_with_its_log_tail(tmp_path: Path) -> None:
+    """Bolt's port already taken: start() raises with the server's own log, and leaves nothing running."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(Neo4jError, match="Address already in use") as failure:
+            start(tmp_path, lambda _: None, port=busy.getsockname()[1])
+    assert "neo4j.log" in str(failure.value)
+    (instance,) = tmp_path.iterdir()
+    assert [p.name for p in instance.iterdir()] == ["logs"], "config, keys, password and data are removed"
+    assert not (instance / "data").exists()
