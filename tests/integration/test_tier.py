@@ -10,9 +10,8 @@ import pytest
 import testinfra
 
 from compliance import engine
+from compliance.loaders.live import Clients, RuntimeLoad, load_runtime, state_resources
 from compliance.loaders.plan import load_plan
-from compliance.loaders.runtime import RuntimeLoad, load_runtime, state_resources
-from compliance.loaders.runtime_aws import Clients
 from compliance.model import Finding, Model
 from compliance.rules import RULES
 from emulator.localstack import not_covered_service
