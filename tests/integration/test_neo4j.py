@@ -13,7 +13,7 @@ import pytest
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from emulator.neo4j import Neo4jError, Neo4jServer, start
-from emulator.neo4j_tls import write_test_pki
+from emulator.tls import write_test_pki
 
 pytestmark = pytest.mark.integration
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from emulator.moto import FAKE_CREDENTIALS, MotoServer
+from compliance.loaders.live import Clients
+from emulator.moto import MotoServer
 from emulator.neo4j import Neo4jServer, start
 from tests.integration.restore import SCRIPT
 from tests.integration.restore_volume import (
@@ -88,13 +88,9 @@ def backup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backup]:
         server.stop()
     archive = data_archive(source)
     with MotoServer(work / "moto") as endpoint_url:
-        session = boto3.session.Session(
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name="ca-central-1",
-        )
-        s3 = session.client("s3", endpoint_url=endpoint_url)
-        create_backup_bucket(s3, session.client("kms", endpoint_url=endpoint_url), task.bucket)
+        aws = Clients("ca-central-1", endpoint_url)
+        s3 = aws("s3")
+        create_backup_bucket(s3, aws("kms"), task.bucket)
         version = upload(s3, task.bucket, task.key, archive)
         yield Backup(task, endpoint_url, s3, version, archive, server.password)
 

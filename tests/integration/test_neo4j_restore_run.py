@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from compliance.loaders.live import Clients
 from emulator.moto import FAKE_CREDENTIALS, MotoServer
 
 pytestmark = pytest.mark.integration
@@ -31,12 +31,8 @@ NETWORK: dict[str, str] = {}
 def ecs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """moto with a VPC, two private subnets and a security group for the restore task."""
     with MotoServer(tmp_path_factory.mktemp("moto-ecs")) as url:
-        session = boto3.session.Session(
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=REGION,
-        )
-        ec2 = session.client("ec2", endpoint_url=url)
+        aws = Clients(REGION, url)
+        ec2 = aws("ec2")
         vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
         # as the vpc module makes it (moto's awsvpc tasks also need it: their ENI reports a DNS name)
         ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
@@ -45,7 +41,7 @@ def ecs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
         ]
         group = ec2.create_security_group(GroupName="neo4j", Description="neo4j", VpcId=vpc)["GroupId"]
         NETWORK.update(SUBNETS=",".join(subnets), SECURITY_GROUPS=group)
-        yield url, session.client("ecs", endpoint_url=url)
+        yield url, aws("ecs")
 
 
 def neo4j_service(client: Any, name: str) -> dict[str, str]:

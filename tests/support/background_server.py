@@ -6,10 +6,14 @@ are bound to the thread that started them, and would be signalled the moment it 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
+
+RESULTS = Path(__file__).resolve().parents[2] / "build" / "test-results"
 
 
 class Server(Protocol):
@@ -26,8 +30,15 @@ S = TypeVar("S", bound=Server)
 class BackgroundStart(Generic[S]):
     """begin() starts `start(say)` in a thread; result() waits for the server; stop() ends both."""
 
-    def __init__(self, name: str, start: Callable[[Callable[[str], None]], S]) -> None:
+    def __init__(
+        self,
+        name: str,
+        start: Callable[[Callable[[str], None]], S],
+        prepare: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`prepare` runs in begin()'s (main) thread first, e.g. the launcher's signal handlers."""
         self.name = name
+        self._prepare = prepare
         self.messages: list[str] = []
         self.report: dict[str, Any] = {}
         self._start = start
@@ -38,6 +49,7 @@ class BackgroundStart(Generic[S]):
         self._thread = threading.Thread(target=self._run, name=f"{name}-owner", daemon=True)
 
     def begin(self) -> None:
+        self._prepare()
         self._thread.start()
 
     def _run(self) -> None:
@@ -75,3 +87,27 @@ class BackgroundStart(Generic[S]):
         self._release.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+
+def write_report(starter: BackgroundStart[Any], results: Path = RESULTS) -> Path:
+    """build/test-results/<name>.json: start-up time, memory at start and end, how long the tests waited."""
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{starter.name.lower()}.json"
+    path.write_text(json.dumps(starter.report, indent=2, sort_keys=True))
+    return path
+
+
+def summarize(terminalreporter: Any, starter: BackgroundStart[Any], results: Path = RESULTS) -> None:
+    """The server's section of pytest's closing summary: its messages and figures."""
+    report = starter.report
+    terminalreporter.section(starter.name.lower())
+    for message in starter.messages:
+        terminalreporter.write_line(message)
+    if "startup_s" not in report:
+        terminalreporter.write_line("did not start (see the failed tests for the reason and log tail)")
+        return
+    terminalreporter.write_line(
+        f"start {report.get('startup_s')}s (tests waited {report.get('waited_by_tests_s')}s), "
+        f"RSS {report.get('rss_mib_at_start')} -> {report.get('rss_mib_at_end')} MiB; "
+        f"report: {results / (starter.name.lower() + '.json')}"
+    )

@@ -9,7 +9,6 @@ SIGTERM/SIGHUP. Figures go to build/test-results/opensearch.json.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,9 @@ import pytest
 from opensearchpy import OpenSearch
 
 from emulator.opensearch import OpenSearchServer, install_signal_stop, start
-from tests.support.background_server import BackgroundStart
+from tests.support.background_server import BackgroundStart, summarize, write_report
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "build" / "test-results"
 FIXTURE = "opensearch_server"
 STARTER = pytest.StashKey[BackgroundStart[OpenSearchServer]]()
 
@@ -31,9 +29,8 @@ def _start(say: Callable[[str], None]) -> OpenSearchServer:
 
 
 def _begin(config: pytest.Config) -> BackgroundStart[OpenSearchServer]:
-    install_signal_stop()  # from the main thread: the start itself runs in the background
-    starter = BackgroundStart("OpenSearch", _start)
-    config.stash[STARTER] = starter
+    # the signal handlers from the main thread: the start itself runs in the background
+    config.stash[STARTER] = starter = BackgroundStart("OpenSearch", _start, install_signal_stop)
     starter.begin()
     return starter
 
@@ -47,29 +44,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     starter = session.config.stash.get(STARTER, None)
-    if starter is None:
-        return
-    starter.stop()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "opensearch.json").write_text(json.dumps(starter.report, indent=2, sort_keys=True))
+    if starter is not None:
+        starter.stop()
+        write_report(starter)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     starter = terminalreporter.config.stash.get(STARTER, None)
-    if starter is None:
-        return
-    report = starter.report
-    terminalreporter.section("opensearch")
-    for message in starter.messages:
-        terminalreporter.write_line(message)
-    if "startup_s" not in report:
-        terminalreporter.write_line("did not start (see the failed tests for the reason and log tail)")
-        return
-    terminalreporter.write_line(
-        f"start {report.get('startup_s')}s (tests waited {report.get('waited_by_tests_s')}s), "
-        f"RSS {report.get('rss_mib_at_start')} -> {report.get('rss_mib_at_end')} MiB; "
-        f"report: {RESULTS / 'opensearch.json'}"
-    )
+    if starter is not None:
+        summarize(terminalreporter, starter)
 
 
 @pytest.fixture(scope="session")
