@@ -148,6 +148,12 @@ def _add_ci_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-on", metavar="SEVERITY", help="lowest severity that fails (default: any)")
     parser.add_argument("--soft-fail", action="store_true", help="report violations but exit 0")
     parser.add_argument(
+        "--repo-root",
+        type=Path,
+        metavar="DIR",
+        help="SARIF URIs are relative to this (default: the git root)",
+    )
+    parser.add_argument(
         "--baseline", type=Path, metavar="FILE", help="report findings in this baseline as waived"
     )
     parser.add_argument(
@@ -176,7 +182,7 @@ def _waivers(args: argparse.Namespace) -> Path:
 
 def _report(result: ScanResult, args: argparse.Namespace) -> int:
     from compliance import baseline
-    from compliance.formats import FORMATS
+    from compliance.formats import FORMATS, sarif
     from compliance.formats.output import emit
 
     formats: list[str] = args.format or ["text"]
@@ -190,7 +196,8 @@ def _report(result: ScanResult, args: argparse.Namespace) -> int:
     if args.baseline is not None:
         result = baseline.apply(result, args.baseline)
     for name, output in zip(formats, outputs, strict=True):
-        emit(FORMATS[name](result), output)
+        text = sarif.render(result, args.repo_root) if name == "sarif" else FORMATS[name](result)
+        emit(text, output)
     if args.soft_fail and result.exit_code == EXIT_VIOLATIONS:
         print("soft-fail: violations reported, exit 0", file=sys.stderr)
         return EXIT_OK

@@ -114,3 +114,18 @@ def test_the_repository_config_states_the_strict_defaults() -> None:
     repo = Path(__file__).resolve().parent.parent
     assert discover(repo / "terraform" / "envs" / "prod") == repo / "pyproject.toml"
     assert load(repo / "pyproject.toml").settings == Config().settings
+
+
+def test_a_configured_tag_marks_a_bucket_as_holding_no_data(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "main.tf").write_text(
+        'resource "aws_s3_bucket" "site" {\n  bucket = "site"\n  tags = { DataClass = "public" }\n}\n'
+    )
+    enc008 = tuple(r for r in RULES if r.id == "ENC008")
+    (strict,) = scan([folder], rules=enc008).findings
+    assert strict.status is Status.FAIL
+    config = tmp_path / "compliance.toml"
+    config.write_text('[data_buckets]\nnon_data_tag = "DataClass"\nnon_data_values = ["public"]\n')
+    (spared,) = scan([folder], rules=enc008, config=load(config)).findings
+    assert spared.status is Status.PASS and "not a data bucket" in spared.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -156,6 +157,20 @@ SARIF_SUBSET: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "originalUriBaseIds": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["uri"],
+                            "properties": {"uri": {"type": "string", "pattern": "^file:///.*/$"}},
+                        },
+                    },
+                    "automationDetails": {
+                        "type": "object",
+                        "required": ["id"],
+                        "additionalProperties": False,
+                        "properties": {"id": {"type": "string", "pattern": "/$"}},
+                    },
                     "tool": {
                         "type": "object",
                         "required": ["driver"],
@@ -245,7 +260,10 @@ SARIF_SUBSET: dict[str, Any] = {
                                         "type": "object",
                                         "additionalProperties": False,
                                         "required": ["startLine"],
-                                        "properties": {"startLine": {"type": "integer", "minimum": 1}},
+                                        "properties": {
+                                            "startLine": {"type": "integer", "minimum": 1},
+                                            "endLine": {"type": "integer", "minimum": 1},
+                                        },
                                     },
                                 },
                             },
@@ -322,12 +340,30 @@ def test_sarif_fingerprints_survive_message_changes() -> None:
     assert before == after
 
 
-def test_sarif_uri_is_relative_to_the_working_directory(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
-) -> None:
+def test_sarif_uri_is_relative_to_the_repository_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "envs").mkdir()
+    monkeypatch.chdir(repo / "envs")
+    root = sarif.git_root(Path.cwd())
+    assert root == repo.resolve()
+    assert sarif.uri(str(repo / "env dir" / "main.tf"), root) == ("env%20dir/main.tf", "%SRCROOT%")
+    assert sarif.uri("staging/main.tf", root) == ("envs/staging/main.tf", "%SRCROOT%")
+    outside = tmp_path / "elsewhere.tf"
+    assert sarif.uri(str(outside), root) == (outside.resolve().as_uri(), "")
+
+
+def test_sarif_names_its_base_and_its_category(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.chdir(tmp_path)
-    assert sarif.uri(str(tmp_path / "env dir" / "main.tf")) == "env%20dir/main.tf"
-    assert sarif.uri("relative/main.tf") == "relative/main.tf"
+    (tmp_path / "envs" / "staging").mkdir(parents=True)
+    (tmp_path / "envs" / "staging" / "main.tf").write_text(
+        "\n" * 11 + 'resource "aws_x" "fail" {\n  a = "}"\n}\n'
+    )
+    run = json.loads(sarif.render(RESULT, repo_root=tmp_path))["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    assert run["automationDetails"]["id"] == "notegen-compliance:envs/staging+build/plan.json/"
+    region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 12, "endLine": 14}
 
 
 def test_junit() -> None:

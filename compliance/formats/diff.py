@@ -99,7 +99,7 @@ def to_json(diff: Diff) -> str:
 
 def to_sarif(diff: Diff, result: ScanResult) -> str:
     """The new and changed violations as SARIF, through the scan's SARIF writer."""
-    return sarif.render_findings(result.rules, result.version, (c.finding for c in diff.changes))
+    return sarif.render_findings(result, (c.finding for c in diff.changes))
 
 
 FORMATS: Mapping[str, Callable[[Diff, ScanResult], str]] = {
