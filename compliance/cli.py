@@ -124,7 +124,14 @@ def run(args: argparse.Namespace) -> int:
     from compliance.scan import scan
 
     config = _config(args)
-    result = scan(args.paths, args.plan, args.var_files, _waivers(args), config=config)
+    rules = None
+    if args.rules_dir:
+        from compliance.rules import RULES, external_rules
+
+        rules = RULES
+        for folder in args.rules_dir:
+            rules = (*rules, *external_rules(folder, rules))
+    result = scan(args.paths, args.plan, args.var_files, _waivers(args), rules, config=config)
     return _report(result, args)
 
 
@@ -147,6 +154,14 @@ def _add_ci_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--fail-on", metavar="SEVERITY", help="lowest severity that fails (default: any)")
     parser.add_argument("--soft-fail", action="store_true", help="report violations but exit 0")
+    parser.add_argument(
+        "--rules-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="also run the rules in this folder (<ID>_<slug>/rule.py, validated like ours)",
+    )
     parser.add_argument(
         "--repo-root",
         type=Path,

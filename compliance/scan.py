@@ -31,7 +31,7 @@ from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Severity, Source, Status, at_least
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
-from compliance.waivers import apply_waivers, load_waivers
+from compliance.waivers import apply_inline, apply_waivers, load_waivers
 
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 RESOURCE_MODES = frozenset({"managed", "data"})
@@ -118,7 +118,8 @@ def scan(
         raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
     if config is None:
         config = configuration([*paths, *plans])
-    loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
+    known_ids = {r.id for r in rules}
+    loaded_waivers = load_waivers(waivers, known_ids, today)
     where = f"{config.path}, --rule or --skip-rule" if config.path else "--rule or --skip-rule"
     rules = select(rules, config.rules, config.skip_rules, config.severity, where)
     settings = config.settings
@@ -128,8 +129,11 @@ def scan(
         InputResult(
             item.input,
             item.resources,
-            apply_waivers(
-                sorted(run(rules, Model(judged(item.resources), settings)), key=_order), loaded_waivers
+            apply_inline(
+                apply_waivers(
+                    sorted(run(rules, Model(judged(item.resources), settings)), key=_order), loaded_waivers
+                ),
+                known_ids,
             ),
         )
         for item in (*hcl, *planned)

@@ -16,9 +16,9 @@ from typing import Any
 from urllib.parse import quote
 
 from compliance.about import INFORMATION_URI, TOOL
-from compliance.formats.snippet import block_end
 from compliance.model import Finding, Rule, Severity, Status
 from compliance.scan import ScanResult
+from compliance.source_text import block_end
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {

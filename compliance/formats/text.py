@@ -31,7 +31,7 @@ def _failing(finding: Finding) -> list[str]:
 
 def _waived(finding: Finding) -> list[str]:
     waiver = finding.waiver
-    until = f" until {waiver.expires}" if waiver else ""
+    until = f" until {waiver.expires}" if waiver and waiver.expires else ""
     owner = f" ({waiver.owner})" if waiver and waiver.owner else ""
     return [
         f"WAIVED   {finding.rule_id}  {finding.resource}  ({location(finding)})",

@@ -1,11 +1,22 @@
-"""The Terraform block a finding points at, read back from its file: its last line (SARIF endLine) and
-its text (the optional source snippet of text reports). A file that cannot be read, or a line that does
-not open a block, gives the line alone: reports must never fail over a snippet."""
+"""The Terraform block a finding points at, read back from its file: its last line (SARIF endLine), its
+text (the optional source snippet of text reports) and its inline suppressions. A file that cannot be
+read, or a line that does not open a block, gives the line alone: reports must never fail over a snippet.
+
+An inline suppression is a comment inside the block, or on the line just above it:
+
+    # compliance:ignore ENC001,LOG004 the reason, required
+
+A suppression without a reason, or naming an unknown rule, is bad input (exit 2) naming file:line."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from compliance.model import InputError
 
 MAX_SNIPPET = 12
 
@@ -76,3 +87,42 @@ def snippet(file: str, line: int) -> list[str]:
         return []
     end = min(block_end(file, line), line + MAX_SNIPPET - 1)
     return [f"{number:>5} | {lines[number - 1]}" for number in range(line, end + 1)]
+
+
+IGNORE = re.compile(r"(?:#|//)\s*compliance:ignore\b(?P<rest>.*)$")
+RULE_LIST = re.compile(r"^[A-Z]{3}\d{3}(,[A-Z]{3}\d{3})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    rules: frozenset[str]
+    reason: str
+    file: str
+    line: int
+
+
+def suppressions(file: str, line: int, known: Collection[str]) -> tuple[Suppression, ...]:
+    """The inline suppressions of the block opened at `line` (and of the comment line just above)."""
+    lines = _lines(file)
+    if line < 1 or line > len(lines):
+        return ()
+    first = line - 1 if line > 1 and lines[line - 2].lstrip().startswith(("#", "//")) else line
+    found = []
+    for number in range(first, block_end(file, line) + 1):
+        match = IGNORE.search(lines[number - 1])
+        if match is None:
+            continue
+        rules, _, reason = match["rest"].strip().partition(" ")
+        where = f"{file}:{number}"
+        if not RULE_LIST.match(rules):
+            raise InputError(
+                f"{where}: compliance:ignore names no rule id (ENC001 or ENC001,LOG004, then the reason)"
+            )
+        ids = frozenset(rules.split(","))
+        if not reason.strip():
+            raise InputError(f"{where}: compliance:ignore {rules} needs a reason after the rule ids")
+        unknown = sorted(ids - set(known))
+        if unknown:
+            raise InputError(f"{where}: compliance:ignore names unknown rule {unknown[0]}")
+        found.append(Suppression(ids, reason.strip(), file, number))
+    return tuple(found)
