@@ -155,6 +155,9 @@ def _add_ci_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-on", metavar="SEVERITY", help="lowest severity that fails (default: any)")
     parser.add_argument("--soft-fail", action="store_true", help="report violations but exit 0")
     parser.add_argument(
+        "--snippet", action="store_true", help="text report: show each finding's source block"
+    )
+    parser.add_argument(
         "--rules-dir",
         action="append",
         default=[],
@@ -197,7 +200,7 @@ def _waivers(args: argparse.Namespace) -> Path:
 
 def _report(result: ScanResult, args: argparse.Namespace) -> int:
     from compliance import baseline
-    from compliance.formats import FORMATS, sarif
+    from compliance.formats import FORMATS, sarif, text
     from compliance.formats.output import emit
 
     formats: list[str] = args.format or ["text"]
@@ -211,8 +214,13 @@ def _report(result: ScanResult, args: argparse.Namespace) -> int:
     if args.baseline is not None:
         result = baseline.apply(result, args.baseline)
     for name, output in zip(formats, outputs, strict=True):
-        text = sarif.render(result, args.repo_root) if name == "sarif" else FORMATS[name](result)
-        emit(text, output)
+        if name == "sarif":
+            report = sarif.render(result, args.repo_root)
+        elif name == "text":
+            report = text.render(result, text.colour_wanted(output is not None), args.snippet)
+        else:
+            report = FORMATS[name](result)
+        emit(report, output)
     if args.soft_fail and result.exit_code == EXIT_VIOLATIONS:
         print("soft-fail: violations reported, exit 0", file=sys.stderr)
         return EXIT_OK
