@@ -13,10 +13,12 @@ export AWS_EMULATOR
 
 .PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock service/requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The service image's own lock, a complete freeze installed without resolving (see its header).
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r service/requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 

@@ -1,0 +1,79 @@
+"""Builds the process's clients from the settings: one Neo4j driver, one OpenSearch client, one Azure
+OpenAI client when used. Called by the lifespan, which closes them on shutdown."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+import neo4j
+from openai import AzureOpenAI
+from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
+
+from service.settings import Settings
+
+
+def pem_file(stack: ExitStack, pem: str, name: str) -> Path:
+    """A CA bundle as a file (the clients take paths) in a directory removed on shutdown."""
+    directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="notegen-ca-")))
+    path = directory / f"{name}.pem"
+    path.write_text(pem)
+    return path
+
+
+def neo4j_driver(settings: Settings, stack: ExitStack) -> neo4j.Driver:
+    uri = settings.neo4j_uri
+    options: dict[str, Any] = {
+        "connection_timeout": min(settings.store_timeout_s, 5.0),
+        "max_transaction_retry_time": settings.store_timeout_s,
+        "connection_acquisition_timeout": settings.store_timeout_s,
+    }
+    scheme = urlsplit(uri).scheme
+    if settings.neo4j_ca_cert and scheme.endswith("+s"):
+        # A "+s" scheme trusts only the system CAs; the same encryption with a named CA is the plain
+        # scheme plus encrypted=True and that CA (hostname verification stays on).
+        uri = urlunsplit(urlsplit(uri)._replace(scheme=scheme[:-2]))
+        ca = pem_file(stack, settings.neo4j_ca_cert, "neo4j")
+        options |= {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(ca))}
+    auth = (settings.neo4j_username.get_secret_value(), settings.neo4j_password.get_secret_value())
+    driver = neo4j.GraphDatabase.driver(uri, auth=auth, **options)
+    stack.callback(driver.close)
+    return driver
+
+
+def opensearch_client(settings: Settings, stack: ExitStack) -> OpenSearch:
+    options: dict[str, Any] = {
+        "hosts": [settings.opensearch_endpoint],
+        "timeout": settings.store_timeout_s,
+        "connection_class": RequestsHttpConnection,
+        "verify_certs": settings.opensearch_endpoint.startswith("https://"),
+    }
+    if settings.opensearch_ca_cert:
+        options["ca_certs"] = str(pem_file(stack, settings.opensearch_ca_cert, "opensearch"))
+    if settings.opensearch_auth == "sigv4":
+        # The task role's credentials (refreshed by botocore), every request signed for the "es" service.
+        credentials = boto3.Session(region_name=settings.aws_region).get_credentials()
+        if credentials is None:
+            raise ValueError("opensearch_auth is sigv4 but no AWS credentials are available")
+        options["http_auth"] = AWSV4SignerAuth(credentials, settings.aws_region, "es")
+    elif settings.opensearch_auth == "basic":
+        options["http_auth"] = (settings.opensearch_username, settings.opensearch_password.get_secret_value())
+    client = OpenSearch(**options)
+    stack.callback(client.close)
+    return client
+
+
+def azure_openai(settings: Settings, stack: ExitStack) -> AzureOpenAI:
+    client = AzureOpenAI(
+        api_key=settings.azure_openai_api_key.get_secret_value(),
+        azure_endpoint=settings.azure_openai_endpoint,
+        api_version=settings.azure_openai_api_version,
+        timeout=30.0,
+        max_retries=2,
+    )
+    stack.callback(client.close)
+    return client
