@@ -128,9 +128,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly or not any(
-        item.get_closest_marker("integration") for item in session.items
+        item.get_closest_marker("integration") and "backend" in getattr(item, "fixturenames", ())
+        for item in session.items
     ):
-        return
+        return  # no test of the AWS tier selected (e.g. only the Neo4j tests)
     tier = Tier(_say_with(session.config))
     session.config.stash[TIER] = tier
     tier.start(selected_backends())
