@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import boto3
+import boto3  # type: ignore[import-untyped]  # no stubs installed
 import neo4j
 from openai import AzureOpenAI
 from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     app_env: Literal["development", "staging", "prod"] = setting("development", "required", "the environment")
     aws_region: str = setting("ca-central-1", "required", "AWS region (Canada outside development)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = setting("INFO", "optional", "log level")
+    host: str = setting("0.0.0.0", "optional", "address the server binds (all interfaces in a container)")
+    port: int = setting(
+        8000, "required", "port the server listens on (the container port)", ge=1024, le=65535
+    )
 
     api_clients: SecretStr = setting(
         SecretStr("[]"), "required", 'JSON list of {"client", "scopes", "token_sha256"}: who may call /v1'
