@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 
 # Session fixtures of the real data stores, each started in the background once a test selects it.
-pytest_plugins = ["tests.support.neo4j_fixture"]
+pytest_plugins = ["tests.support.neo4j_fixture", "tests.support.opensearch_fixture"]
 
 
 @pytest.fixture(scope="session")

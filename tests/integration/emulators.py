@@ -41,7 +41,7 @@ class Emulator:
 
     def rss_mib(self) -> float | None:
         """Resident memory of the emulator process now (None when external or gone)."""
-        return None if self.pid is None else rss_mib(self.pid)
+        return rss_mib(self.pid)
 
 
 _RUNNING: dict[int, Emulator] = {}
