@@ -31,6 +31,7 @@ def neo4j_driver(settings: Settings, stack: ExitStack) -> neo4j.Driver:
         "connection_timeout": min(settings.store_timeout_s, 5.0),
         "max_transaction_retry_time": settings.store_timeout_s,
         "connection_acquisition_timeout": settings.store_timeout_s,
+        "notifications_min_severity": "OFF",  # the server's query hints are for development, not the logs
     }
     scheme = urlsplit(uri).scheme
     if settings.neo4j_ca_cert and scheme.endswith("+s"):
@@ -45,11 +46,20 @@ def neo4j_driver(settings: Settings, stack: ExitStack) -> neo4j.Driver:
     return driver
 
 
+class PinnedConnection(RequestsHttpConnection):
+    """requests' transport (what AWSV4SignerAuth signs) that ignores REQUESTS_CA_BUNDLE, proxies and .netrc
+    from the environment: the CA, the endpoint and the credentials are the settings' alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session.trust_env = False
+
+
 def opensearch_client(settings: Settings, stack: ExitStack) -> OpenSearch:
     options: dict[str, Any] = {
         "hosts": [settings.opensearch_endpoint],
         "timeout": settings.store_timeout_s,
-        "connection_class": RequestsHttpConnection,
+        "connection_class": PinnedConnection,
         "verify_certs": settings.opensearch_endpoint.startswith("https://"),
     }
     if settings.opensearch_ca_cert:

@@ -19,9 +19,19 @@ from service.stores.graph import EncounterConflictError
 log = logging.getLogger("notegen.errors")
 
 
+def kind(error: Exception) -> str:
+    """The type of a failure, and OpenSearch's own error type (e.g. illegal_argument_exception): no data."""
+    upstream = getattr(error, "error", None)
+    return (
+        f"{type(error).__name__}:{upstream}"
+        if isinstance(upstream, str) and upstream.isidentifier()
+        else type(error).__name__
+    )
+
+
 def answer(code: int, detail: str, error: Exception | None = None) -> JSONResponse:
     if error is not None:
-        log.warning("request failed", extra={"error": type(error).__name__, "status": code})
+        log.warning("request failed", extra={"error": kind(error), "status": code})
     return JSONResponse({"detail": detail}, status_code=code)
 
 

@@ -36,5 +36,14 @@ def configure(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("neo4j", "opensearch", "urllib3", "httpx", "httpx2", "openai", "uvicorn.access"):
+    for noisy in (
+        "neo4j",
+        "opensearch",
+        "opensearchpy",
+        "urllib3",
+        "httpx",
+        "httpx2",
+        "openai",
+        "uvicorn.access",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

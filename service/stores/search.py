@@ -104,15 +104,28 @@ class SearchStore:
         response = self.client.search(index=self.index, body=body, request_timeout=self.timeout_s)
         return [line for hit in response["hits"]["hits"] for line in hit["_source"]["text"].split("\n")]
 
-    def delete_patient(self, patient: str) -> int:
-        response = self.client.delete_by_query(
-            index=self.index,
-            body={"query": {"term": {"patient_ref": patient}}},
-            refresh=True,
-            conflicts="proceed",
-            request_timeout=self.timeout_s * 6,
-        )
-        return int(response.get("deleted", 0))
+    def delete_patient(self, patient: str, page: int = 500) -> int:
+        """Finds the patient's chunks page by page and bulk-deletes them (no _delete_by_query: it lives in
+        the reindex module, which a minimal node may lack; this works on every node)."""
+        deleted = 0
+        body: dict[str, Any] = {
+            "size": page,
+            "_source": False,
+            "sort": [{"transcript_id": "asc"}, {"position": "asc"}],
+            "query": {"term": {"patient_ref": patient}},
+        }
+        while True:
+            hits = self.client.search(index=self.index, body=body, request_timeout=self.timeout_s)["hits"][
+                "hits"
+            ]
+            if not hits:
+                return deleted
+            actions = [{"_op_type": "delete", "_index": self.index, "_id": hit["_id"]} for hit in hits]
+            done, _ = helpers.bulk(
+                self.client, actions, refresh="wait_for", request_timeout=self.timeout_s * 6
+            )
+            deleted += done
+            body["search_after"] = hits[-1]["sort"]
 
     def count_patient(self, patient: str) -> int:
         response = self.client.count(

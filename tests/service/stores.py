@@ -1,0 +1,56 @@
+"""Settings and clients for the real Neo4j and OpenSearch servers of the session fixtures."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from neo4j import Driver
+from opensearchpy import OpenSearch
+from pydantic import SecretStr
+
+from emulator.neo4j import Neo4jServer
+from emulator.opensearch import OpenSearchServer
+from service.settings import Settings
+from tests.service.support import api_clients, closed_port
+
+
+def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: Any) -> Settings:
+    """Development settings against the real servers, over TLS with their CAs, in an index of its own."""
+    assert search.user and search.password and search.ca_cert
+    values: dict[str, Any] = {
+        "api_clients": SecretStr(api_clients()),
+        "audit_hmac_key": SecretStr("k" * 32),
+        "neo4j_uri": neo4j.bolt_uri,
+        "neo4j_username": SecretStr(neo4j.user),
+        "neo4j_password": SecretStr(neo4j.password),
+        "neo4j_ca_cert": neo4j.ca_cert.read_text(),
+        "opensearch_endpoint": search.url,
+        "opensearch_auth": "basic",
+        "opensearch_username": search.user,
+        "opensearch_password": SecretStr(search.password),
+        "opensearch_ca_cert": search.ca_cert.read_text(),
+        "opensearch_index": f"chunks-{uuid.uuid4().hex[:12]}",
+        "probe_timeout_s": 2.0,
+        "ready_cache_s": 0.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def down(name: str) -> dict[str, Any]:
+    """Overrides that point one store at a closed port."""
+    if name == "neo4j":
+        return {"neo4j_uri": f"bolt://127.0.0.1:{closed_port()}", "neo4j_ca_cert": ""}
+    return {"opensearch_endpoint": f"http://127.0.0.1:{closed_port()}", "opensearch_ca_cert": ""}
+
+
+def graph_driver(neo4j: Neo4jServer) -> Driver:
+    return neo4j.driver()
+
+
+def search_client(search: OpenSearchServer) -> OpenSearch:
+    assert search.user and search.password and search.ca_cert
+    return OpenSearch(
+        search.url, http_auth=(search.user, search.password), ca_certs=str(search.ca_cert), verify_certs=True
+    )
