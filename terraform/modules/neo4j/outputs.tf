@@ -35,5 +35,5 @@ output "service_name" {
 
 output "restore_task_definition_arn" {
   description = "ARN of the one-time restore task definition."
-  value       = aws_ecs_task_definition.restore.arn
+  value       = module.restore.task_definition_arn
 }

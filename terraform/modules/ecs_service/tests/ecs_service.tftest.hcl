@@ -98,15 +98,15 @@ run "secure_defaults" {
     error_message = "Certificate validation is on by default."
   }
   assert {
-    condition     = aws_iam_role.task.name_prefix != aws_iam_role.execution.name_prefix
+    condition     = module.task.role_name_prefixes.task != module.task.role_name_prefixes.execution
     error_message = "Task and execution roles must be separate."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets[0].valueFrom == "arn:aws:secretsmanager:ca-central-1:111122223333:secret:azure-AbCdEf:api_key::"
+    condition     = jsondecode(module.task.container_definitions)[0].secrets[0].valueFrom == "arn:aws:secretsmanager:ca-central-1:111122223333:secret:azure-AbCdEf:api_key::"
     error_message = "Secrets must come from Secrets Manager by reference."
   }
   assert {
-    condition     = length(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment) == 0
+    condition     = length(jsondecode(module.task.container_definitions)[0].environment) == 0
     error_message = "No plain environment values by default."
   }
   assert {

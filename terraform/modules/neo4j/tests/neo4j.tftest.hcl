@@ -76,7 +76,7 @@ run "secure_defaults" {
     error_message = "One mount target per private subnet."
   }
   assert {
-    condition     = alltrue([for v in aws_ecs_task_definition.this.volume : one(v.efs_volume_configuration).transit_encryption == "ENABLED"])
+    condition     = alltrue([for v in module.task.volumes : one(v.efs_volume_configuration).transit_encryption == "ENABLED"])
     error_message = "EFS volumes must be encrypted in transit."
   }
   assert {
@@ -100,19 +100,19 @@ run "secure_defaults" {
     error_message = "The password must be written write-only (secret_string_wo), never as secret_string."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets[0].name == "NEO4J_AUTH" && !contains([for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name], "NEO4J_AUTH")
+    condition     = jsondecode(module.task.container_definitions)[0].secrets[0].name == "NEO4J_AUTH" && !contains([for e in jsondecode(module.task.container_definitions)[0].environment : e.name], "NEO4J_AUTH")
     error_message = "NEO4J_AUTH comes from Secrets Manager, never a plain value."
   }
   assert {
-    condition     = strcontains(aws_ecs_task_definition.this.container_definitions, "graph-data-science") && strcontains(aws_ecs_task_definition.this.container_definitions, "apoc")
+    condition     = strcontains(module.task.container_definitions, "graph-data-science") && strcontains(module.task.container_definitions, "apoc")
     error_message = "APOC and GDS are enabled."
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.restore.policy).Statement[0].Resource == ["arn:aws:s3:::notegen-test-backups/neo4j-data-volume.tar.gz"]
+    condition     = jsondecode(module.restore.task_policies["restore-backup"]).Statement[0].Resource == ["arn:aws:s3:::notegen-test-backups/neo4j-data-volume.tar.gz"]
     error_message = "The restore task reads only the backup object."
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.restore.policy).Statement[2].Condition.StringEquals["elasticfilesystem:AccessPointArn"] == aws_efs_access_point.this.arn
+    condition     = jsondecode(module.restore.task_policies["restore-backup"]).Statement[2].Condition.StringEquals["elasticfilesystem:AccessPointArn"] == aws_efs_access_point.this.arn
     error_message = "The restore task writes only this file system, through its access point."
   }
   assert {
