@@ -3,6 +3,7 @@ OpenAI client when used. Called by the lifespan, which closes them on shutdown."
 
 from __future__ import annotations
 
+import ssl
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,12 +35,15 @@ def neo4j_driver(settings: Settings, stack: ExitStack) -> neo4j.Driver:
         "notifications_min_severity": "OFF",  # the server's query hints are for development, not the logs
     }
     scheme = urlsplit(uri).scheme
-    if settings.neo4j_ca_cert and scheme.endswith("+s"):
-        # A "+s" scheme trusts only the system CAs; the same encryption with a named CA is the plain
-        # scheme plus encrypted=True and that CA (hostname verification stays on).
+    ca = settings.neo4j_ca_cert.get_secret_value()
+    if ca and scheme.endswith("+s"):
+        # A "+s" scheme trusts only the system CAs; the same encryption with a named CA is the plain scheme
+        # with an SSL context that trusts that CA (in memory: the root filesystem is read-only on ECS;
+        # hostname verification and TLS >= 1.2 stay on).
         uri = urlunsplit(urlsplit(uri)._replace(scheme=scheme[:-2]))
-        ca = pem_file(stack, settings.neo4j_ca_cert, "neo4j")
-        options |= {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(ca))}
+        context = ssl.create_default_context(cadata=ca)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        options["ssl_context"] = context
     auth = (settings.neo4j_username.get_secret_value(), settings.neo4j_password.get_secret_value())
     driver = neo4j.GraphDatabase.driver(uri, auth=auth, **options)
     stack.callback(driver.close)

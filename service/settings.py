@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     )
     neo4j_username: SecretStr = setting(SecretStr("neo4j"), "required", "Neo4j user")
     neo4j_password: SecretStr = setting(SecretStr(""), "required", "Neo4j password")
-    neo4j_ca_cert: str = setting("", "optional", "PEM of the CA that signed Neo4j's certificate")
+    neo4j_ca_cert: SecretStr = setting(
+        SecretStr(""), "optional", "PEM of the CA of Neo4j's certificate (comes with the server's TLS secret)"
+    )
 
     opensearch_endpoint: str = setting("http://127.0.0.1:9200", "required", "https:// outside development")
     opensearch_auth: Literal["sigv4", "basic", "none"] = setting(

@@ -24,7 +24,7 @@ def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: An
         "neo4j_uri": neo4j.bolt_uri,
         "neo4j_username": SecretStr(neo4j.user),
         "neo4j_password": SecretStr(neo4j.password),
-        "neo4j_ca_cert": neo4j.ca_cert.read_text(),
+        "neo4j_ca_cert": SecretStr(neo4j.ca_cert.read_text()),
         "opensearch_endpoint": search.url,
         "opensearch_auth": "basic",
         "opensearch_username": search.user,
@@ -41,7 +41,7 @@ def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: An
 def down(name: str) -> dict[str, Any]:
     """Overrides that point one store at a closed port."""
     if name == "neo4j":
-        return {"neo4j_uri": f"bolt://127.0.0.1:{closed_port()}", "neo4j_ca_cert": ""}
+        return {"neo4j_uri": f"bolt://127.0.0.1:{closed_port()}", "neo4j_ca_cert": SecretStr("")}
     return {"opensearch_endpoint": f"http://127.0.0.1:{closed_port()}", "opensearch_ca_cert": ""}
 
 
