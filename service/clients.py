@@ -68,13 +68,13 @@ def opensearch_client(settings: Settings, stack: ExitStack) -> OpenSearch:
     }
     if settings.opensearch_ca_cert:
         options["ca_certs"] = str(pem_file(stack, settings.opensearch_ca_cert, "opensearch"))
-    if settings.opensearch_auth == "sigv4":
+    if settings.opensearch_auth_method == "sigv4":
         # The task role's credentials (refreshed by botocore), every request signed for the "es" service.
         credentials = boto3.Session(region_name=settings.aws_region).get_credentials()
         if credentials is None:
-            raise ValueError("opensearch_auth is sigv4 but no AWS credentials are available")
+            raise ValueError("opensearch_auth_method is sigv4 but no AWS credentials are available")
         options["http_auth"] = AWSV4SignerAuth(credentials, settings.aws_region, "es")
-    elif settings.opensearch_auth == "basic":
+    elif settings.opensearch_auth_method == "basic":
         options["http_auth"] = (settings.opensearch_username, settings.opensearch_password.get_secret_value())
     client = OpenSearch(**options)
     stack.callback(client.close)

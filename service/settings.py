@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     )
 
     opensearch_endpoint: str = setting("http://127.0.0.1:9200", "required", "https:// outside development")
-    opensearch_auth: Literal["sigv4", "basic", "none"] = setting(
+    opensearch_auth_method: Literal["sigv4", "basic", "none"] = setting(
         "none", "required", "sigv4 outside development"
     )
     opensearch_username: str = setting("", "local", "basic auth user (development only)")
@@ -85,8 +85,8 @@ class Settings(BaseSettings):
             problems.append("neo4j_uri must use an encrypted scheme (bolt+s:// or neo4j+s://)")
         if not self.opensearch_endpoint.startswith("https://"):
             problems.append("opensearch_endpoint must use https://")
-        if self.opensearch_auth != "sigv4":
-            problems.append("opensearch_auth must be sigv4 (requests signed with the task role)")
+        if self.opensearch_auth_method != "sigv4":
+            problems.append("opensearch_auth_method must be sigv4 (requests signed with the task role)")
         if self.neo4j_password.get_secret_value().lower() in WEAK_PASSWORDS:
             problems.append("neo4j_password is empty or a well-known default")
         if len(self.audit_hmac_key.get_secret_value()) < 32:

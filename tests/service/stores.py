@@ -26,7 +26,7 @@ def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: An
         "neo4j_password": SecretStr(neo4j.password),
         "neo4j_ca_cert": SecretStr(neo4j.ca_cert.read_text()),
         "opensearch_endpoint": search.url,
-        "opensearch_auth": "basic",
+        "opensearch_auth_method": "basic",
         "opensearch_username": search.user,
         "opensearch_password": SecretStr(search.password),
         "opensearch_ca_cert": search.ca_cert.read_text(),

@@ -29,7 +29,7 @@ SAFE_PROD = {
     "neo4j_uri": "bolt+s://neo4j.prod.notegen.internal:7687",
     "neo4j_password": SecretStr("a-long-generated-password"),
     "opensearch_endpoint": "https://vpc-notegen.ca-central-1.es.amazonaws.com",
-    "opensearch_auth": "sigv4",
+    "opensearch_auth_method": "sigv4",
     "audit_hmac_key": SecretStr("x" * 40),
 }
 
@@ -44,8 +44,8 @@ def test_production_settings_are_accepted_when_safe() -> None:
         ({"aws_region": "us-east-1"}, "outside Canada"),
         ({"neo4j_uri": "bolt://neo4j:7687"}, "encrypted scheme"),
         ({"opensearch_endpoint": "http://search:9200"}, "https://"),
-        ({"opensearch_auth": "basic"}, "sigv4"),
-        ({"opensearch_auth": "none"}, "sigv4"),
+        ({"opensearch_auth_method": "basic"}, "sigv4"),
+        ({"opensearch_auth_method": "none"}, "sigv4"),
         ({"neo4j_password": SecretStr("neo4j")}, "well-known default"),
         ({"audit_hmac_key": SecretStr("short")}, "audit_hmac_key"),
         ({"note_generator": "azure-openai", "azure_openai_endpoint": "http://x"}, "azure_openai_endpoint"),
@@ -58,10 +58,14 @@ def test_production_refuses_unsafe_values(change: dict[str, object], message: st
 
 
 def test_settings_read_the_task_definition_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {"APP_ENV": "staging", "NEO4J_USERNAME": "svc", "OPENSEARCH_AUTH": "sigv4"}.items():
+    for name, value in {
+        "APP_ENV": "staging",
+        "NEO4J_USERNAME": "svc",
+        "OPENSEARCH_AUTH_METHOD": "sigv4",
+    }.items():
         monkeypatch.setenv(name, value)
     for field, given in SAFE_PROD.items():
-        if field not in ("app_env", "opensearch_auth"):
+        if field not in ("app_env", "opensearch_auth_method"):
             text = given.get_secret_value() if isinstance(given, SecretStr) else str(given)
             monkeypatch.setenv(field.upper(), text)
     settings = Settings()
