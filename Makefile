@@ -11,7 +11,7 @@ export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench bench-service serve fuzz clean
 
 $(VENV)/.installed: requirements.lock service/requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
@@ -86,6 +86,15 @@ integration: setup $(LOCALSTACK_VENV)/.installed
 
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.service
+
+## bench-service: the API alone: ingest throughput and search p50/p95 at 10k chunks (bench/service-results.json)
+bench-service: setup
+	$(PY) -m bench.service
+
+## serve: the API on http://127.0.0.1:8000 against native Neo4j and OpenSearch (prints this run's token)
+serve: setup
+	$(PY) -m tools.serve
 
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz

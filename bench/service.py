@@ -13,7 +13,6 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -161,40 +160,22 @@ def api_clients() -> str:
 def main(argv: list[str] | None = None) -> int:
     from pydantic import SecretStr
 
-    from emulator import neo4j, opensearch
+    from tools.stores import local_settings, started_stores
 
     parser = argparse.ArgumentParser(prog="python -m bench.service", description=__doc__)
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "service-results.json")
     args = parser.parse_args(argv)
-    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    neo4j.install_signal_teardown()
-    opensearch.install_signal_stop()
-    with ThreadPoolExecutor(2) as pool:
-        graph_start = pool.submit(neo4j.start, ROOT / "build" / "neo4j" / "bench", say)
-        search_start = pool.submit(opensearch.start, ROOT / "build", say)
-        graph, search = graph_start.result(), search_start.result()
-    try:
-        assert search.user and search.password and search.ca_cert
-        settings = Settings(
+    with started_stores() as (graph, search):
+        settings = local_settings(
+            graph,
+            search,
             api_clients=SecretStr(api_clients()),
             audit_hmac_key=SecretStr("b" * 32),
-            neo4j_uri=graph.bolt_uri,
-            neo4j_username=SecretStr(graph.user),
-            neo4j_password=SecretStr(graph.password),
-            neo4j_ca_cert=SecretStr(graph.ca_cert.read_text()),
-            opensearch_endpoint=search.url,
-            opensearch_auth_method="basic",
-            opensearch_username=search.user,
-            opensearch_password=SecretStr(search.password),
-            opensearch_ca_cert=search.ca_cert.read_text(),
             log_level="WARNING",
         )
         results = run(settings, args.chunks, args.queries)
-    finally:
-        graph.stop()
-        search.stop()
     args.output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print_table(results)
     return 0

@@ -13,29 +13,20 @@ from emulator.neo4j import Neo4jServer
 from emulator.opensearch import OpenSearchServer
 from service.settings import Settings
 from tests.service.support import api_clients, closed_port
+from tools.stores import local_settings
 
 
 def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: Any) -> Settings:
     """Development settings against the real servers, over TLS with their CAs, in an index of its own."""
-    assert search.user and search.password and search.ca_cert
     values: dict[str, Any] = {
         "api_clients": SecretStr(api_clients()),
         "audit_hmac_key": SecretStr("k" * 32),
-        "neo4j_uri": neo4j.bolt_uri,
-        "neo4j_username": SecretStr(neo4j.user),
-        "neo4j_password": SecretStr(neo4j.password),
-        "neo4j_ca_cert": SecretStr(neo4j.ca_cert.read_text()),
-        "opensearch_endpoint": search.url,
-        "opensearch_auth_method": "basic",
-        "opensearch_username": search.user,
-        "opensearch_password": SecretStr(search.password),
-        "opensearch_ca_cert": search.ca_cert.read_text(),
         "opensearch_index": f"chunks-{uuid.uuid4().hex[:12]}",
         "probe_timeout_s": 2.0,
         "ready_cache_s": 0.0,
     }
     values.update(overrides)
-    return Settings(**values)
+    return local_settings(neo4j, search, **values)
 
 
 def down(name: str) -> dict[str, Any]:
