@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import threading
@@ -148,6 +149,8 @@ def run(settings: Settings, chunks: int, queries: int, workers: int = 2) -> dict
             for kind, values in latencies.items()
         },
         "embedding": "all-MiniLM-L6-v2 (numpy, CPU)",
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
     }
 
 
