@@ -118,7 +118,10 @@ def scan(
         raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
     if config is None:
         config = configuration([*paths, *plans])
-    known_ids = {r.id for r in rules}
+    from compliance.rules import rule_folders
+
+    # A waiver may name any rule of the registry (on disk) or of this scan, selected or not.
+    known_ids = {r.id for r in rules} | set(rule_folders())
     loaded_waivers = load_waivers(waivers, known_ids, today)
     where = f"{config.path}, --rule or --skip-rule" if config.path else "--rule or --skip-rule"
     rules = select(rules, config.rules, config.skip_rules, config.severity, where)
