@@ -13,6 +13,9 @@ defaults apply (Canada only, every rule, every bucket holds data). Keys:
     [data_buckets]                    # a bucket tagged so holds no data (public assets, logs)
     non_data_tag = "DataClass"
     non_data_values = ["public"]
+    [datastore_ports]                 # the ports network rules guard (these are the defaults)
+    neo4j = [7473, 7474, 7687]
+    opensearch = [443]
 
 An unknown key or a bad value is bad input (exit 2) naming the file and the key.
 """
@@ -31,8 +34,11 @@ from compliance.model import InputError, Rule, Settings, Severity
 
 FILE = "compliance.toml"
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-KEYS = frozenset({"allowed_regions", "rules", "skip_rules", "fail_on", "severity", "data_buckets"})
+KEYS = frozenset(
+    {"allowed_regions", "rules", "skip_rules", "fail_on", "severity", "data_buckets", "datastore_ports"}
+)
 BUCKET_KEYS = frozenset({"non_data_tag", "non_data_values"})
+PORT_KEYS = frozenset({"neo4j", "opensearch"})
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,14 @@ def _parse(path: Path, table: Mapping[str, Any]) -> Config:
     severity = table.get("severity", {})
     if not isinstance(severity, Mapping):
         raise bad("severity", "must be a table of rule pattern = severity")
+    ports = _ports(table.get("datastore_ports", {}), bad)
+    defaults = Settings()
     settings = Settings(
-        allowed_regions=frozenset(regions) if regions else Settings().allowed_regions,
+        allowed_regions=frozenset(regions) if regions else defaults.allowed_regions,
         non_data_tag=tag,
         non_data_values=frozenset(values),
+        neo4j_ports=ports.get("neo4j", defaults.neo4j_ports),
+        search_ports=ports.get("opensearch", defaults.search_ports),
     )
     return Config(
         settings=settings,
@@ -128,6 +138,21 @@ def _strings(table: Mapping[str, Any], key: str, bad: Any, prefix: str = "") -> 
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         raise bad(f"{prefix}{key}", "must be a list of non-empty strings")
     return value
+
+
+def _ports(table: Any, bad: Any) -> dict[str, tuple[int, ...]]:
+    if not isinstance(table, Mapping):
+        raise bad("datastore_ports", "must be a table")
+    extra = sorted(set(table) - PORT_KEYS)
+    if extra:
+        raise bad(f"datastore_ports.{extra[0]}", f"unknown key (known: {', '.join(sorted(PORT_KEYS))})")
+    found: dict[str, tuple[int, ...]] = {}
+    for key, value in table.items():
+        valid = isinstance(value, list) and value and all(type(p) is int and 0 < p < 65536 for p in value)
+        if not valid:
+            raise bad(f"datastore_ports.{key}", "must be a non-empty list of port numbers (1-65535)")
+        found[key] = tuple(value)
+    return found
 
 
 def _severity(value: Any, key: str, bad: Any) -> Severity:

@@ -134,11 +134,15 @@ class Settings:
     allowed_regions: where resources, replicas and copies may live.
     non_data_tag / non_data_values: a bucket tagged `non_data_tag` with one of these values holds no
         data (public assets, logs) and is spared the data-bucket rules; unset, every bucket is data.
+    neo4j_ports / search_ports: the data-store ports network rules guard (Neo4j HTTPS, HTTP, Bolt;
+        the OpenSearch endpoint).
     """
 
     allowed_regions: frozenset[str] = CANADA
     non_data_tag: str = ""
     non_data_values: frozenset[str] = frozenset()
+    neo4j_ports: tuple[int, ...] = (7473, 7474, 7687)
+    search_ports: tuple[int, ...] = (443,)
 
 
 @dataclass(frozen=True)

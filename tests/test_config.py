@@ -9,7 +9,7 @@ import pytest
 
 from compliance import cli
 from compliance.config import Config, discover, load
-from compliance.model import Severity, Status
+from compliance.model import InputError, Severity, Status
 from compliance.rules import RULES
 from compliance.scan import scan
 
@@ -129,3 +129,42 @@ def test_a_configured_tag_marks_a_bucket_as_holding_no_data(tmp_path: Path) -> N
     config.write_text('[data_buckets]\nnon_data_tag = "DataClass"\nnon_data_values = ["public"]\n')
     (spared,) = scan([folder], rules=enc008, config=load(config)).findings
     assert spared.status is Status.PASS and "not a data bucket" in spared.message
+
+
+SEARCH = """
+resource "aws_vpc" "main" {
+  cidr_block = "10.1.0.0/16"
+}
+
+resource "aws_security_group" "search" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 9200
+    to_port     = 9200
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+resource "aws_opensearch_domain" "search" {
+  domain_name = "s"
+  vpc_options {
+    security_group_ids = [aws_security_group.search.id]
+  }
+}
+"""
+
+
+def test_configured_datastore_ports_are_guarded(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "main.tf").write_text(SEARCH)
+    net011 = tuple(r for r in RULES if r.id == "NET011")
+    assert scan([folder], rules=net011).findings == ()  # 9200 is not a data-store port by default
+    config = tmp_path / "compliance.toml"
+    config.write_text("[datastore_ports]\nopensearch = [443, 9200]\n")
+    (finding,) = scan([folder], rules=net011, config=load(config)).findings
+    assert finding.status is Status.FAIL and "9200" in finding.message
+    config.write_text('[datastore_ports]\nopensearch = ["443"]\n')
+    with pytest.raises(InputError, match=r"datastore_ports\.opensearch: must be a non-empty list"):
+        load(config)
