@@ -8,6 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from compliance.config import load
@@ -50,3 +51,13 @@ def test_the_pre_commit_hook_runs_our_console_script() -> None:
     assert re.search(hook["files"], "envs/prod/main.tf") and not re.search(hook["files"], "app.py")
     (usage,) = [block for block in _blocks("yaml") if "repos:" in block]
     assert yaml.safe_load(usage)["repos"][0]["hooks"][0]["id"] == hook["id"]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from compliance.about import version
+    from compliance.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"notegen-compliance {version()}\n"
