@@ -18,7 +18,7 @@ from compliance.evidence.report import CheckovResult, InputDigest, Report, RunIn
 from compliance.evidence.sections import checkov_reason, control_resources, inventory_rows
 from compliance.evidence.sign import SIGNING_KEY_ENV, key_id
 from compliance.frameworks import catalog
-from compliance.model import Finding, Origin, Status
+from compliance.model import Finding, Origin, Status, Waiver
 from compliance.rules import RULES
 from tests.test_evidence import EPOCH, GENERATED_AT, _finding, copy_env
 
@@ -61,6 +61,8 @@ def test_scope_and_executive_summary() -> None:
     assert "Environment <b>staging</b>" in page and "envs/staging" in page and "none: HCL only" in page
     assert "no live scan" in page
     assert "1 violations (failing or unknown) on 1 resources" in page
+    clean = dataclasses.replace(report(), findings=findings()[:2])
+    assert "No violation;" in html.render(clean)
     assert "2 distinct resources were judged" in page
 
 
@@ -85,6 +87,9 @@ def test_each_checkov_failure_gets_a_reason() -> None:
     )
     assert checkov_reason(failed("ENC001", "aws_x.z"), findings()) == "ENC001 fails too"
     assert checkov_reason(failed("ENC001", "aws_q.r"), findings()).startswith("not applicable")
+    waiver = Waiver("ENC001", "aws_x.z", "scratch", "", "", "")
+    waived = (dataclasses.replace(findings()[2], status=Status.WAIVED, waiver=waiver),)
+    assert checkov_reason(failed("ENC001", "aws_x.z"), waived) == "ENC001 fails too, waived: scratch"
 
 
 def test_evidence_states_signing_and_the_pdf_has_the_new_pages(

@@ -60,15 +60,15 @@ def render(report: Report, detail: bool = True) -> str:
         ("summary", "Summary", _summary(report), False),
         ("retention", "Retention", f'<p class="note">{escape(RETENTION_NOTE)}</p>', False),
         ("run", "Run metadata", _run(report), False),
-        # The frameworks follow each other: a short catalogue must not leave a near-empty page.
+        # The frameworks follow the short opening sections: none may leave a near-empty page.
         *(
             (
                 f"fw-{fw.framework.name.lower()}",
                 f"{fw.framework.name} controls",
                 _framework(fw, detail, report.findings),
-                index == 0,
+                False,
             )
-            for index, fw in enumerate(report.summary)
+            for fw in report.summary
         ),
         ("rules", "Rules", _rules(report.rules, report.findings, detail), True),
         ("violations", "Violations", _violations(report.rules, report.findings, run.plan_sha256), True),

@@ -28,7 +28,7 @@ def scope(report: Report) -> str:
     verdict = (
         f"{len(failing)} violations (failing or unknown) on {len(_resources(failing))} resources"
         if failing
-        else "no violation"
+        else "No violation"
     )
     return (
         f"<p><b>Scope.</b> Environment <b>{escape(run.env)}</b>, judged {escape(run.generated_at)} against "
@@ -82,9 +82,11 @@ def checkov_reason(result: CheckovResult, findings: Sequence[Finding]) -> str:
     ]
     if any(f.failing for f in ours):
         return f"{result.rule_id} fails too"
+    waived = next((f for f in ours if f.status is Status.WAIVED and f.waiver), None)
+    if waived is not None and waived.waiver is not None:
+        return f"{result.rule_id} fails too, waived: {waived.waiver.justification}"
     if ours:
-        passing = ours[0]
-        return f"covered by {result.rule_id}, which passes because: {passing.message}"
+        return f"covered by {result.rule_id}, which passes because: {ours[0].message}"
     return f"not applicable: {result.rule_id} does not judge this resource (outside its types or conditions)"
 
 
