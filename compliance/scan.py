@@ -132,11 +132,17 @@ def scan(
         InputResult(
             item.input,
             item.resources,
-            apply_inline(
-                apply_waivers(
-                    sorted(run(rules, Model(judged(item.resources), settings)), key=_order), loaded_waivers
-                ),
-                known_ids,
+            tuple(
+                map(
+                    _at_statement,
+                    apply_inline(
+                        apply_waivers(
+                            sorted(run(rules, Model(judged(item.resources), settings)), key=_order),
+                            loaded_waivers,
+                        ),
+                        known_ids,
+                    ),
+                )
             ),
         )
         for item in (*hcl, *planned)
@@ -272,6 +278,17 @@ def _terraform_files(folder: Path, suffixes: tuple[str, ...]) -> set[Path]:
     if not folder.is_dir():
         return set()
     return {p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffixes)}
+
+
+def _at_statement(finding: Finding) -> Finding:
+    """A finding about one policy statement points at that statement's line when the source shows it."""
+    from compliance.source_text import statement_line
+
+    source = finding.source
+    if "statement" not in finding.message or source.line < 1:
+        return finding
+    line = statement_line(source.file, source.line, finding.message)
+    return finding if line == source.line else dataclasses.replace(finding, source=Source(source.file, line))
 
 
 def _order(finding: Finding) -> tuple[str, str, str, str, int, str]:

@@ -126,3 +126,32 @@ def suppressions(file: str, line: int, known: Collection[str]) -> tuple[Suppress
             raise InputError(f"{where}: compliance:ignore names unknown rule {unknown[0]}")
         found.append(Suppression(ids, reason.strip(), file, number))
     return tuple(found)
+
+
+STATEMENT = re.compile(r"statement (?:'(?P<sid>[^']+)'|#(?P<index>\d+))")
+_JSON_STATEMENT = re.compile(r"""(?i)(^|[{\s,])"?effect"?\s*[=:]""")
+_BLOCK_STATEMENT = re.compile(r"^\s*statement\s*\{")
+_STATEMENT_LISTS = re.compile(r"""(?i)"?statement"?\s*[=:]\s*\[""")
+
+
+def statement_line(file: str, line: int, message: str) -> int:
+    """The line of the policy statement a finding's message names ("statement 'Sid'" or "statement #N"),
+    when the resource's block (or, for a Sid, the file, once) shows it unambiguously; else `line`."""
+    match = STATEMENT.search(message)
+    lines = _lines(file)
+    if match is None or line < 1 or line > len(lines):
+        return line
+    end = block_end(file, line)
+    block = range(line, end + 1)
+    if match["sid"] is not None:
+        quoted = re.compile(rf"""(?i)"?sid"?\s*[=:]\s*"{re.escape(match["sid"])}\"""")
+        inside = [n for n in block if quoted.search(lines[n - 1])]
+        anywhere = [n for n in range(1, len(lines) + 1) if quoted.search(lines[n - 1])]
+        found = inside or (anywhere if len(anywhere) == 1 else [])
+        return found[0] if len(found) == 1 else line
+    index = int(match["index"])
+    blocks = [n for n in block if _BLOCK_STATEMENT.match(lines[n - 1])]
+    lists = sum(1 for n in block if _STATEMENT_LISTS.search(lines[n - 1]))
+    effects = [n for n in block if _JSON_STATEMENT.search(lines[n - 1])] if lists == 1 else []
+    candidates = blocks or effects
+    return candidates[index] if index < len(candidates) else line
