@@ -48,10 +48,16 @@ class Unknown:
     `refs` are absolute resource addresses the value derives from, e.g. ``module.vpc.aws_subnet.private``
     (instance keys kept when the reference had them). An Unknown with refs is a reference to an
     existing object, so it is *set*; an Unknown without refs is simply unknown.
+
+    A value the configuration leaves unset is None in every form, never an Unknown: the plan loader
+    marks an optional+computed argument the configuration does not write as None, as HCL does.
+    `dynamic` marks a plan value inside a `dynamic` block whose for_each is known only after apply: the
+    block itself may stand for no block or for many.
     """
 
     refs: tuple[str, ...] = ()
     reason: str = ""
+    dynamic: bool = False
 
     def __bool__(self) -> bool:
         raise TypeError("Unknown has no truth value; test it with isinstance")

@@ -14,14 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.analysis.references import (
-    configured,
-    configured_blocks,
-    items,
-    left_unset,
-    references,
-    targets,
-)
+from compliance.analysis.references import items, references, targets
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Unknown
 
 SG_TYPES = ("aws_security_group", "aws_default_security_group")
@@ -96,13 +90,17 @@ def rule_blocks(resource: Resource, direction: str) -> list[Mapping[str, Any]] |
     A `dynamic` block over a collection known only after apply shows in a plan as one placeholder
     element whose protocol and ports are all unknown: it may stand for no rule or for many.
     """
-    found = configured_blocks(resource, direction)
+    found = blocks(resource.values, direction)
     if isinstance(found, Unknown):
         return found
     for block in found:
-        if all(left_unset(resource, block.get(key)) for key in ("protocol", "from_port", "to_port")):
+        if all(_dynamic(block.get(key)) for key in ("protocol", "from_port", "to_port")):
             return Unknown(reason=f"{direction} comes from a dynamic block known only after apply")
     return found
+
+
+def _dynamic(value: Any) -> bool:
+    return isinstance(value, Unknown) and value.dynamic
 
 
 def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
@@ -207,7 +205,7 @@ def vpc_cidrs(vpc: Resource, model: Model, version: int) -> tuple[Any, ...]:
         6: ("ipv6_cidr_block", "aws_vpc_ipv6_cidr_block_association"),
     }
     key, association_type = keys[version]
-    found: list[Any] = [configured(vpc, key)]
+    found: list[Any] = [vpc.values.get(key)]
     if version == 6 and found[0] is None and vpc.values.get("assign_generated_ipv6_cidr_block") is True:
         found[0] = Unknown(reason="Amazon-provided IPv6 block")
     for association in model.of_type(association_type):

@@ -22,7 +22,6 @@ from typing import Any
 
 from compliance.analysis.references import (
     UNRESOLVED,
-    configured_blocks,
     items,
     pointing,
     references,
@@ -31,6 +30,7 @@ from compliance.analysis.references import (
     unresolved,
 )
 from compliance.analysis.results import first_worst
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Status, Unknown, failed, passed, unknown
 
 IGW_TYPES = ("aws_internet_gateway",)
@@ -77,7 +77,7 @@ def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
 
 def _inline_routes(table: Resource, model: Model) -> Placement:
     # No inline route blocks: the attribute is computed (from aws_route resources, judged separately).
-    routes = configured_blocks(table, "route")
+    routes = blocks(table.values, "route")
     if isinstance(routes, Unknown):
         # The whole set is known only after apply: its references still tell whether it names an IGW.
         if _gateway_is_igw(routes, model) is Placement.PUBLIC:

@@ -11,7 +11,6 @@ from compliance.analysis.ingress import (
     network_of,
     security_group_of,
 )
-from compliance.analysis.references import configured
 from compliance.analysis.results import first_worst
 from compliance.analysis.values import truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
@@ -62,7 +61,7 @@ def _load_balancer_only(opened: str, resource: Resource, model: Model) -> Result
         if others:
             return failed(f"{opened} on a group also attached to {others[0]}")
         for lb in users:
-            internal = configured(lb, "internal")  # unset: AWS makes the load balancer internet-facing
+            internal = lb.values.get("internal")  # unset: AWS makes the load balancer internet-facing
             if isinstance(internal, Unknown):
                 return unknown(f"{opened}: whether {lb.address} is internal is not known before apply")
             if truth(internal) is Status.PASS:
