@@ -67,7 +67,7 @@ gate: setup
 
 ## test: lint, types, terraform checks and every test (unit, integration on moto and LocalStack, bench smoke)
 test: setup lint typecheck terraform-check
-	$(PY) -m pytest
+	$(PY) -m pytest --junitxml=build/test-results/junit.xml
 
 lint: setup
 	$(VENV)/bin/ruff check .

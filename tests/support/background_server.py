@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+import pytest
+
 RESULTS = Path(__file__).resolve().parents[2] / "build" / "test-results"
 
 
@@ -111,3 +113,55 @@ def summarize(terminalreporter: Any, starter: BackgroundStart[Any], results: Pat
         f"RSS {report.get('rss_mib_at_start')} -> {report.get('rss_mib_at_end')} MiB; "
         f"report: {results / (starter.name.lower() + '.json')}"
     )
+
+
+class ServerPlugin(Generic[S]):
+    """The pytest side of one session server: start at collection, stop at the end, summary, fixture value.
+
+    A fixture module binds its hooks to one instance (`pytest_sessionfinish = PLUGIN.sessionfinish`, ...).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        fixture: str,
+        start: Callable[[Callable[[str], None]], S],
+        prepare: Callable[[], None],
+    ) -> None:
+        self.name, self.fixture = name, fixture
+        self._start, self._prepare = start, prepare
+        self._key = pytest.StashKey[BackgroundStart[S]]()
+
+    def _begin(self, config: pytest.Config) -> BackgroundStart[S]:
+        # the signal handlers from the main thread: the start itself runs in the background
+        config.stash[self._key] = starter = BackgroundStart(self.name, self._start, self._prepare)
+        starter.begin()
+        return starter
+
+    def collection_finish(self, session: pytest.Session) -> None:
+        if session.config.option.collectonly:
+            return
+        if any(self.fixture in getattr(item, "fixturenames", ()) for item in session.items):
+            self._begin(session.config)
+
+    def sessionfinish(self, session: pytest.Session) -> None:
+        starter = session.config.stash.get(self._key, None)
+        if starter is not None:
+            starter.stop()
+            write_report(starter)
+
+    def terminal_summary(self, terminalreporter: Any) -> None:
+        starter = terminalreporter.config.stash.get(self._key, None)
+        if starter is not None:
+            summarize(terminalreporter, starter)
+
+    def server(self, request: pytest.FixtureRequest) -> S:
+        """The started server; if it could not start, the test fails with the reason and log tail."""
+        starter = request.config.stash.get(self._key, None) or self._begin(request.config)
+        try:
+            return starter.result()
+        except Exception as error:
+            failure = f"{self.name} could not start: {error}"
+        pytest.fail(
+            failure, pytrace=False
+        )  # outside the except: the reason and log tail, not a chained trace
