@@ -64,7 +64,7 @@ class Ingress:
 ALL_PROTOCOLS = {"-1", "all"}
 
 
-def _ports(protocol: Any, low: Any, high: Any) -> tuple[int, int] | Unknown | None:
+def port_range(protocol: Any, low: Any, high: Any) -> tuple[int, int] | Unknown | None:
     if isinstance(protocol, Unknown):
         return protocol
     if str(protocol).lower() in ALL_PROTOCOLS:
@@ -122,14 +122,14 @@ def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
         protocol = values.get("ip_protocol")
         cidrs = tuple(v for v in (values.get("cidr_ipv4"), values.get("cidr_ipv6")) if v is not None)
         prefix = tuple(v for v in (values.get("prefix_list_id"),) if v is not None)
-        ports = _ports(protocol, values.get("from_port"), values.get("to_port"))
+        ports = port_range(protocol, values.get("from_port"), values.get("to_port"))
         return (Ingress(protocol, ports, cidrs, prefix),)
     return ()
 
 
 def _from_block(block: Mapping[str, Any]) -> Ingress:
     protocol = block.get("protocol")
-    ports = _ports(protocol, block.get("from_port"), block.get("to_port"))
+    ports = port_range(protocol, block.get("from_port"), block.get("to_port"))
     cidrs = _list(block.get("cidr_blocks")) + _list(block.get("ipv6_cidr_blocks"))
     return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")))
 
