@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.analysis.partial import HOLE, cidr_prefix, text_with_holes
 from compliance.analysis.references import items, references, targets
 from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Unknown
@@ -44,6 +46,8 @@ NON_PUBLIC = tuple(
 # A public source at least this wide counts as the whole internet: 0.0.0.0/1 is half of it, and no
 # organisation's own range is wider than a /8 (IPv4) or a /32 (an ISP-sized IPv6 allocation).
 WORLD_PREFIX = {4: 8, 6: 32}
+# A reference to a VPC or a subnet (managed, default or data source), by its absolute address.
+NETWORK_RESOURCE = re.compile(r"(^|\.)aws_(default_)?(vpc|subnet)\.[^.]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,11 @@ class Ingress:
     ports: tuple[int, int] | Unknown | None
     cidrs: tuple[Any, ...]
     prefix_lists: tuple[Any, ...]
+    ipv4: tuple[Any, ...] = ()  # the cidrs given in IPv4-only arguments (cidr_blocks, cidr_ipv4)
+
+    def version(self, cidr: Any) -> int | None:
+        """4 when `cidr` came from an IPv4-only argument, else None (the text must tell)."""
+        return 4 if any(cidr is given for given in self.ipv4) else None
 
 
 ALL_PROTOCOLS = {"-1", "all"}
@@ -123,15 +132,17 @@ def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
         cidrs = tuple(v for v in (values.get("cidr_ipv4"), values.get("cidr_ipv6")) if v is not None)
         prefix = tuple(v for v in (values.get("prefix_list_id"),) if v is not None)
         ports = port_range(protocol, values.get("from_port"), values.get("to_port"))
-        return (Ingress(protocol, ports, cidrs, prefix),)
+        ipv4 = tuple(v for v in (values.get("cidr_ipv4"),) if v is not None)
+        return (Ingress(protocol, ports, cidrs, prefix, ipv4),)
     return ()
 
 
 def _from_block(block: Mapping[str, Any]) -> Ingress:
     protocol = block.get("protocol")
     ports = port_range(protocol, block.get("from_port"), block.get("to_port"))
-    cidrs = _list(block.get("cidr_blocks")) + _list(block.get("ipv6_cidr_blocks"))
-    return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")))
+    ipv4 = _list(block.get("cidr_blocks"))
+    cidrs = ipv4 + _list(block.get("ipv6_cidr_blocks"))
+    return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")), ipv4)
 
 
 def network_of(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
@@ -156,6 +167,36 @@ def is_world(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
         network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
         for block in NON_PUBLIC
     )
+
+
+def never_world(cidr: Any, version: int | None = None) -> bool:
+    """A CIDR known only in part (``${aws_eip.nat.public_ip}/32``) whose known prefix length is narrower
+    than any world range, whatever its unknown address: longer than /32 (either IP version), or than /8
+    when the argument (`version`) or the known text shows an IPv4 address."""
+    if _network_range(cidr):
+        return True
+    found = cidr_prefix(cidr)
+    if found is None:
+        return False
+    prefix, shown = found
+    version = version or shown
+    return prefix > max(WORLD_PREFIX.values()) or (version == 4 and prefix > WORLD_PREFIX[4])
+
+
+def _network_range(cidr: Any) -> bool:
+    """A VPC's or subnet's own CIDR attribute, read as is: AWS allows VPC blocks of /16 to /28 (IPv6
+    /44 to /60) and narrower subnets, never a world-wide range, whatever the address."""
+    if not isinstance(cidr, Unknown) or cidr.attribute not in ("cidr_block", "ipv6_cidr_block"):
+        return False
+    return len(cidr.refs) == 1 and bool(NETWORK_RESOURCE.search(cidr.refs[0]))
+
+
+def describe_partial(cidr: Any) -> str:
+    """A partially known CIDR for messages, its unknown parts shown as ${...}."""
+    if _network_range(cidr):
+        return f"{cidr.refs[0]}.{cidr.attribute}"
+    text = text_with_holes(cidr)
+    return "unknown" if text is None else text.replace(HOLE, "${...}")
 
 
 def security_group_of(resource: Resource, model: Model) -> tuple[Resource, ...]:

@@ -202,6 +202,19 @@ SECRET_ENV = [
     {"name": "app", "image": "x", "environment": [{"name": "DB_PASSWORD", "value": "Zx9-q7Lp-22kV-mutant"}]}
 ]
 
+NACL_SSH = """resource "aws_network_acl_rule" "ssh" {
+  network_acl_id = aws_vpc.this.default_network_acl_id
+  rule_number    = 90
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 22
+  to_port        = 22
+}
+
+"""
+
 MUTANTS: tuple[Mutant, ...] = (
     # --- encryption -----------------------------------------------------------------------------------
     Mutant(
@@ -399,6 +412,32 @@ MUTANTS: tuple[Mutant, ...] = (
         (Edit(API, "    assign_public_ip = false\n", "    assign_public_ip = true\n"),),
         known(
             "module.stack.module.api.aws_ecs_service.this", "network_configuration.0.assign_public_ip", True
+        ),
+    ),
+    Mutant(
+        "network-acl-ssh-from-world",
+        "NET",
+        (
+            Edit(
+                "modules/vpc/main.tf",
+                'resource "aws_internet_gateway" "this" {\n',
+                NACL_SSH + 'resource "aws_internet_gateway" "this" {\n',
+            ),
+        ),
+        add_resource(
+            "vpc",
+            "aws_network_acl_rule",
+            "ssh",
+            {
+                "network_acl_id": "acl-0123456789abcdef0",
+                "rule_number": 90,
+                "egress": False,
+                "protocol": "tcp",
+                "rule_action": "allow",
+                "cidr_block": "0.0.0.0/0",
+                "from_port": 22,
+                "to_port": 22,
+            },
         ),
     ),
     Mutant(

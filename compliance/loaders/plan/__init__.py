@@ -14,7 +14,8 @@ What a plan gives, and how it lands in the model:
 - `planned_values` (root and child modules, recursively): any resource the changes do not list.
 - `configuration.provider_config`: one provider Resource per configuration, with its region (a literal,
   or a root variable's value); each resource gets its provider's address and region.
-- Outputs (`output.NAME`) and root/module variables (`var.NAME`) as terraform_output/terraform_variable.
+- Outputs (`output.NAME`) and root/module variables (`var.NAME`) as terraform_output/terraform_variable
+  (a non-sensitive variable also with the "values" it receives).
 - Sensitive values (`after_sensitive`, `sensitive_values`, sensitive outputs and variables, provider
   credentials) are listed in `Resource.sensitive` and replaced by "(sensitive)" so no report can print them.
 Every Resource's source is the plan file (line 0); `compliance.scan` may borrow file:line from HCL.
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -332,7 +333,7 @@ class _Plan:
             for name, declared in sorted(module.variables.items()):
                 declared = as_mapping(declared)
                 sensitive = bool(declared.get("sensitive"))
-                yield self._named(
+                variable = self._named(
                     "terraform_variable",
                     "variable",
                     name,
@@ -341,6 +342,10 @@ class _Plan:
                     "default",
                     sensitive,
                 )
+                if not sensitive:  # what it receives: the plan's root value, or the module argument
+                    given = [self._variable(path, name)]
+                    variable = replace(variable, values={**variable.values, "values": given})
+                yield variable
 
     def _named(
         self, kind: str, mode: str, name: str, prefix: str, value: Any, key: str, sensitive: bool

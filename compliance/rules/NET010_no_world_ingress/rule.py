@@ -5,10 +5,12 @@ from __future__ import annotations
 from compliance.analysis.ingress import (
     Ingress,
     attachments,
+    describe_partial,
     describe_ports,
     ingress_of,
     is_world,
     network_of,
+    never_world,
     security_group_of,
 )
 from compliance.analysis.results import first_worst
@@ -36,8 +38,14 @@ def _judge(permission: Ingress, resource: Resource, model: Model) -> Result | No
     """None when the permission admits no internet-wide source."""
     world = [c for c in permission.cidrs if (n := network_of(c)) is not None and is_world(n)]
     if not world:
-        if any(network_of(c) is None for c in permission.cidrs):
+        unread = [c for c in permission.cidrs if network_of(c) is None]
+        if any(not never_world(c, permission.version(c)) for c in unread):
             return unknown("an ingress source CIDR is not known before apply")
+        if unread:
+            shown = ", ".join(describe_partial(c) for c in unread)
+            return passed(
+                f"no ingress from the internet ({shown} known in part: no value makes it the internet)"
+            )
         return None
     opened = f"ingress from {', '.join(world)} on {describe_ports(permission)}"
     if isinstance(permission.ports, Unknown):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.analysis.ingress import is_world, network_of, port_range
+from compliance.analysis.ingress import is_world, network_of, never_world, port_range
 from compliance.analysis.references import companions, targets
 from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
@@ -53,6 +53,7 @@ class Entry:
     ports: tuple[int, int] | Unknown | None
     cidrs: tuple[Any, ...]
     where: str
+    ipv4: Any = None  # the IPv4-only cidr_block source
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -92,7 +93,7 @@ def _entry(values: Mapping[str, Any], number: str, action: str, where: str) -> E
     allow = decision if isinstance(decision, Unknown) else str(decision).lower() == "allow"
     found = (values.get(key) for key in ("cidr_block", "ipv6_cidr_block"))
     cidrs = tuple(cidr for cidr in found if isinstance(cidr, Unknown) or cidr not in (None, ""))
-    return Entry(values.get(number), allow, ports, cidrs, where)
+    return Entry(values.get(number), allow, ports, cidrs, where, values.get("cidr_block"))
 
 
 def _judge(judged: list[Entry], context: list[Entry]) -> Result:
@@ -102,7 +103,7 @@ def _judge(judged: list[Entry], context: list[Entry]) -> Result:
             continue
         for cidr in entry.cidrs:
             network = network_of(cidr) if isinstance(cidr, str) else None
-            if network is not None and not is_world(network):
+            if (network is not None and not is_world(network)) or never_world(cidr, _version(cidr, entry)):
                 continue
             for port, name in sorted(SENSITIVE.items()):
                 covered = _covers(entry.ports, port)
@@ -121,6 +122,11 @@ def _judge(judged: list[Entry], context: list[Entry]) -> Result:
     if doubts:
         return unknown(f"{doubts[0]}: not known before apply")
     return passed("no ingress entry allows admin or data-store ports from the internet")
+
+
+def _version(cidr: Any, entry: Entry) -> int | None:
+    """4 for the IPv4-only cidr_block argument."""
+    return 4 if entry.ipv4 is not None and cidr is entry.ipv4 else None
 
 
 def _covers(ports: tuple[int, int] | Unknown | None, port: int) -> bool | None:
