@@ -250,12 +250,53 @@ def test_with_a_sidecar_only_the_container_of_the_repository_changes(stack: Stac
     assert containers == {"api": NEW_IMAGE, "otel": SIDECAR["image"]}
 
 
+def test_base_carries_a_terraform_revision_to_the_service(stack: Stack) -> None:
+    """Terraform registered revision 2 (new configuration) that the service ignores; --base deploys it."""
+    ecs = stack.client("ecs")
+    first = ecs.describe_task_definition(taskDefinition=stack.first)["taskDefinition"]
+    changed = [
+        {
+            **CONTAINER,
+            "environment": [{"name": "APP_ENV", "value": "test"}, {"name": "LOG_LEVEL", "value": "debug"}],
+        }
+    ]
+    keys = (
+        "family",
+        "networkMode",
+        "requiresCompatibilities",
+        "cpu",
+        "memory",
+        "executionRoleArn",
+        "taskRoleArn",
+    )
+    terraform = ecs.register_task_definition(**{k: first[k] for k in keys}, containerDefinitions=changed)
+    done = deploy(stack, "--base", f"{stack.family}:2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    running = registered(stack, stack.running())
+    assert (
+        stack.running().endswith(f"{stack.family}:3")
+        and running["containerDefinitions"][0]["image"] == NEW_IMAGE
+    )
+    assert {"name": "LOG_LEVEL", "value": "debug"} in running["containerDefinitions"][0]["environment"]
+    assert terraform["taskDefinition"]["taskDefinitionArn"] in stack.active_revisions()
+
+
+def test_a_base_of_another_family_is_bad_input(stack: Stack) -> None:
+    other = stack.client("ecs").register_task_definition(
+        family="someone-else", containerDefinitions=[CONTAINER]
+    )
+    done = deploy(stack, "--base", other["taskDefinition"]["taskDefinitionArn"])
+    assert done.returncode == 2 and "not a revision of the service's family" in done.stderr
+    assert stack.running() == stack.first
+
+
 @pytest.mark.parametrize(
     ("args", "image", "message"),
     [
         ((), f"{REPOSITORY}:v0.2.0", "must be <repository>@sha256:"),
         ((), "ghcr.io/other/api@" + DIGEST, "0 containers of"),
         (("--container", "nope"), NEW_IMAGE, "container 'nope' is not in"),
+        (("--base", "nope:9"), NEW_IMAGE, "task definition nope:9"),
         (("--url", "ftp://x"), NEW_IMAGE, "must be an http(s) URL"),
         (("--timeout", "0"), NEW_IMAGE, "must be positive"),
         (("--alarm", "no-such-alarm"), NEW_IMAGE, "alarm(s) not found: no-such-alarm"),

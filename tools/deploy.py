@@ -2,9 +2,11 @@
 
     python -m tools.deploy --cluster notegen-staging --service notegen-staging-api \
         --image 111122223333.dkr.ecr.ca-central-1.amazonaws.com/notegen-staging/api@sha256:<digest> \
-        --url https://api.staging.notegen.ai --alarm notegen-staging-api-5xx [--alarm ...]
+        --url https://api.staging.notegen.ai --alarm notegen-staging-api-target-5xx [--alarm ...] \
+        [--base notegen-staging-api:7]
 
-Steps: read the service's current task definition; register a new revision that differs only in the image
+Steps: read the service's current task definition (or the --base revision, e.g. the one a Terraform change
+of the task definition registered, which the service does not pick up by itself); register a new revision that differs only in the image
 of the container that runs this repository; update the service; wait for a steady state (failing early when
 ECS's circuit breaker rolls it back, a deployment fails or a named alarm fires); GET /livez and /readyz
 through the load balancer. Any failure (or Ctrl-C/SIGTERM) after the update puts the service back on the
@@ -36,6 +38,7 @@ from tools.deploy_ecs import (
     alarms_firing,
     check_health,
     check_image,
+    describe_revision,
     describe_service,
     render,
     revision,
@@ -60,6 +63,7 @@ class Request:
     service: str
     image: str
     container: str | None
+    base: str | None
     url: str | None
     alarms: tuple[str, ...]
     steady: Waiting
@@ -72,6 +76,9 @@ def parse(argv: Sequence[str]) -> tuple[Request, dict[str, Any]]:
     parser.add_argument("--service", required=True)
     parser.add_argument("--image", required=True, help="<repository>@sha256:<digest>")
     parser.add_argument("--container", help="container to update (default: the one running this repository)")
+    parser.add_argument(
+        "--base", help="revision to render from (family:revision or ARN; default: the one the service runs)"
+    )
     parser.add_argument("--url", help="base URL of the load balancer for /livez and /readyz (https://...)")
     parser.add_argument("--alarm", action="append", default=[], help="CloudWatch alarm that must not fire")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to reach a steady state")
@@ -89,6 +96,7 @@ def parse(argv: Sequence[str]) -> tuple[Request, dict[str, Any]]:
         service=args.service,
         image=check_image(args.image),
         container=args.container,
+        base=args.base,
         url=args.url,
         alarms=tuple(args.alarm),
         steady=Waiting(args.timeout, args.interval),
@@ -107,10 +115,15 @@ class Deployer:
         r = self.r
         service = describe_service(self.ecs, r.cluster, r.service)
         previous = str(service["taskDefinition"])
-        described = self.ecs.describe_task_definition(taskDefinition=previous, include=["TAGS"])
-        rendered = render(described["taskDefinition"], described.get("tags") or [], r.image, r.container)
+        described = describe_revision(self.ecs, r.base or previous)
+        base = described["taskDefinition"]
+        rendered = render(base, described.get("tags") or [], r.image, r.container)
         self.say(f"service   {r.service} (cluster {r.cluster}) runs {revision(previous)}")
-        if rendered.old_image == r.image:
+        if r.base is not None:
+            if base.get("family") != previous.rsplit("/", 1)[-1].rsplit(":", 1)[0]:
+                raise BadInputError(f"--base {r.base} is not a revision of the service's family")
+            self.say(f"base      {revision(str(base['taskDefinitionArn']))} (given with --base)")
+        if rendered.old_image == r.image and r.base is None:
             self.say(f"unchanged {rendered.container} already runs {r.image}: nothing to deploy")
             return EXIT_OK
         firing = alarms_firing(self.cloudwatch, r.alarms)

@@ -129,6 +129,17 @@ def describe_service(ecs: Any, cluster: str, service: str) -> dict[str, Any]:
     return result
 
 
+def describe_revision(ecs: Any, name: str) -> dict[str, Any]:
+    """DescribeTaskDefinition with tags; a revision that does not exist is bad input."""
+    try:
+        answer: dict[str, Any] = ecs.describe_task_definition(taskDefinition=name, include=["TAGS"])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("ClientException", "InvalidParameterException"):
+            raise BadInputError(f"task definition {name}: {error}") from error
+        raise
+    return answer
+
+
 def alarms_firing(cloudwatch: Any, names: Sequence[str]) -> list[str]:
     """The named alarms in state ALARM; a name that does not exist is an error, not a pass."""
     if not names:
