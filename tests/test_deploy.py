@@ -11,6 +11,7 @@ breaker, which test_deploy_ecs.py covers with a scripted ECS.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -216,6 +217,46 @@ def test_failed_readiness_rolls_back_to_the_exact_previous_revision(stack: Stack
     assert stack.running() == stack.first
     assert stack.active_revisions() == [stack.first], "the failed revision is left registered"
     assert "answered 503" in done.stdout and f"rolled back to {stack.family}:1" in done.stdout
+
+
+def test_sigterm_during_verification_rolls_back(stack: Stack, balancer: Balancer) -> None:
+    """A cancelled CI job (SIGTERM) while the tool waits for readiness leaves nothing half-done."""
+    balancer.answers["/readyz"] = 503
+    command = [sys.executable, "-m", "tools.deploy", "--cluster", stack.cluster, "--service", stack.service]
+    command += [
+        "--image",
+        NEW_IMAGE,
+        "--endpoint-url",
+        stack.url,
+        "--region",
+        "ca-central-1",
+        "--url",
+        balancer.url,
+    ]
+    command += ["--interval", "0.2", "--timeout", "20", "--health-timeout", "60"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **FAKE_CREDENTIALS},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("verify") or line.startswith("steady"):
+                process.send_signal(signal.SIGTERM)
+                break
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    output = "".join(lines) + out
+    assert process.returncode == 1, output + err
+    assert "failed    interrupted" in output and f"rolled back to {stack.family}:1" in output
+    assert stack.running() == stack.first and stack.active_revisions() == [stack.first]
 
 
 def test_an_alarm_during_the_deployment_rolls_back(stack: Stack, balancer: Balancer) -> None:

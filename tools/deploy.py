@@ -21,6 +21,7 @@ including a rollback that did not complete (the line says where the service stan
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -157,6 +158,7 @@ class Deployer:
 
     def rollback(self, previous: str, new: str) -> None:
         r = self.r
+        _hold_sigterm()  # a second cancel must not stop the rollback half-way
         self.say(f"rollback  {r.service} -> {revision(previous)}")
         try:
             self.ecs.update_service(cluster=r.cluster, service=r.service, taskDefinition=previous)
@@ -174,6 +176,11 @@ class Deployer:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _hold_sigterm() -> None:
+    with contextlib.suppress(ValueError):  # not the main thread (the tool used as a library)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
