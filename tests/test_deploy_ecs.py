@@ -66,6 +66,19 @@ def test_waits_until_the_new_revision_alone_runs_at_the_desired_count() -> None:
     assert ecs.calls == 3
 
 
+def test_stable_as_boto3s_services_stable_waiter_defines_it() -> None:
+    """One deployment at the desired count is stable even while ECS still calls its rollout IN_PROGRESS."""
+    ecs = ScriptedEcs({"taskDefinition": NEW, "deployments": [deployment(NEW, "IN_PROGRESS")]})
+    wait_steady(ecs, QuietAlarms(), "c", "s", NEW, [], WAIT)
+    short = ScriptedEcs(
+        {"taskDefinition": NEW, "runningCount": 1, "deployments": [deployment(NEW, "IN_PROGRESS", 1)]}
+    )
+    with pytest.raises(StepError, match="1/2 running"):
+        wait_steady(
+            short, QuietAlarms(), "c", "s", NEW, [], Waiting(timeout=0.0, interval=0, sleep=lambda _: None)
+        )
+
+
 def test_a_failed_rollout_is_the_circuit_breaker() -> None:
     ecs = ScriptedEcs(
         {

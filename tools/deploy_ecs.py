@@ -188,10 +188,8 @@ def wait_steady(
         firing = alarms_firing(cloudwatch, alarms)
         if firing:
             raise StepError(f"alarm(s) in ALARM: {', '.join(firing)}")
-        settled = len(deployments) <= 1 and all(
-            d.get("rolloutState", "COMPLETED") == "COMPLETED" for d in deployments
-        )
-        if settled and current.get("runningCount") == current.get("desiredCount"):
+        # Stable as boto3's services_stable waiter defines it: one deployment, running == desired.
+        if len(deployments) <= 1 and current.get("runningCount") == current.get("desiredCount"):
             return time.monotonic() - started
         if time.monotonic() - started > waiting.timeout:
             raise StepError(
