@@ -3,20 +3,23 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
-TF_PLUGIN_MIRROR ?= /opt/tf-plugins
 AWS_EMULATOR ?= moto
 ENVS := staging prod
+# terraform from PATH, else build/bin/terraform unzipped from the carried release (tools/toolchain.py).
+export PATH := $(CURDIR)/build/bin:$(PATH)
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform.tfrc
 export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench bench-service serve fuzz clean services
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock service/requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The service image's own lock, a complete freeze installed without resolving (see its header).
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r service/requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -41,9 +44,14 @@ $(LOCALSTACK_VENV)/.installed: requirements-localstack.lock
 	$(LOCALSTACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-localstack.lock
 	touch $@
 
-$(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in
-	@mkdir -p build
-	sed 's|@TF_PLUGIN_MIRROR@|$(TF_PLUGIN_MIRROR)|' $< > $@
+# Rendered on every run (the machine decides: TF_PLUGIN_MIRROR, /opt/tf-plugins, the carried mirror or none),
+# rewritten only when it changes.
+$(TF_CLI_CONFIG_FILE): terraform/cli.tfrc.in tools/toolchain.py FORCE
+	@$(PYTHON) -m tools.toolchain cli-config $@
+
+toolchain: $(TF_CLI_CONFIG_FILE)
+	@$(PYTHON) -m tools.toolchain terraform >/dev/null
+	@$(PYTHON) -m tools.toolchain system
 
 # actionlint for make test (tests/test_workflow.py), built from the Go module proxy at a pinned version.
 ACTIONLINT_VERSION := v1.7.12
@@ -55,7 +63,7 @@ build/bin/.actionlint-$(ACTIONLINT_VERSION):
 	GOBIN=$(CURDIR)/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	touch $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TF_CLI_CONFIG_FILE) build/bin/.actionlint-$(ACTIONLINT_VERSION)
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed toolchain build/bin/.actionlint-$(ACTIONLINT_VERSION)
 
 ## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup
@@ -66,7 +74,7 @@ gate: setup
 
 ## test: lint, types, terraform checks and every test (unit, integration on moto and LocalStack, bench smoke)
 test: setup lint typecheck terraform-check
-	$(PY) -m pytest
+	$(PY) -m pytest --junitxml=build/test-results/junit.xml
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -87,8 +95,21 @@ evidence: setup
 integration: setup $(LOCALSTACK_VENV)/.installed
 	INTEGRATION_EMULATORS=$(AWS_EMULATOR) $(PY) -m pytest tests/integration -m integration
 
+## services: real Neo4j (and OpenSearch, where its launcher exists) on 127.0.0.1 for people, until Ctrl-C
+services: setup
+	$(PY) -m emulator.services
+
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.service
+
+## bench-service: the API alone: ingest throughput and search p50/p95 at 10k chunks (bench/service-results.json)
+bench-service: setup
+	$(PY) -m bench.service
+
+## serve: the API on http://127.0.0.1:8000 against native Neo4j and OpenSearch (prints this run's token)
+serve: setup
+	$(PY) -m tools.serve
 
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz

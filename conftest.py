@@ -9,6 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
+# Session fixtures of the real data stores, each started in the background once a test selects it.
+pytest_plugins = ["tests.support.neo4j_fixture", "tests.support.opensearch_fixture"]
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
@@ -18,11 +21,20 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def terraform_env() -> dict[str, str]:
     """Environment for terraform subprocesses: the project's CLI config, and no way to reach real AWS."""
+    from tools.toolchain import ToolchainError, path_with_terraform
+
     config = ROOT / "build" / "terraform.tfrc"
     if not config.exists():
         pytest.fail(f"{config} is missing: run the tests through make (make test)")
     env = dict(os.environ)
+    try:
+        path = path_with_terraform(
+            env
+        )  # the discovered terraform (PATH, else build/bin from the carried zip)
+    except ToolchainError as error:
+        pytest.fail(str(error))
     env.update(
+        PATH=path,
         TF_CLI_CONFIG_FILE=str(config),
         TF_IN_AUTOMATION="1",
         CHECKPOINT_DISABLE="1",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,29 +102,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from compliance.formats import FORMATS
+    from compliance.formats.output import emit
     from compliance.scan import scan
     from compliance.waivers import DEFAULT
 
     result = scan(args.paths, args.plan, args.var_files, args.waivers or DEFAULT)
-    report = FORMATS[args.format](result)
-    if args.output is None:
-        _stdout(report)
-    else:
-        write(args.output, report)
+    emit(FORMATS[args.format](result), args.output)
     return result.exit_code
-
-
-def _stdout(text: str) -> None:
-    """Print the report; a reader that stops early (`| head`) is not an error of the scan."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-def write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"{path}: cannot write the report: {error.strerror or error}") from error

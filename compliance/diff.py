@@ -16,49 +16,18 @@ are new or changed violations.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from compliance.engine import run as run_rules
-from compliance.formats.json_report import finding_json
-from compliance.formats.summary import location
-from compliance.loaders.plan import judged
-from compliance.model import Finding, Model, Resource, Rule, Status, Waiver
-from compliance.scan import (
-    Loaded,
-    ScanInput,
-    ScanResult,
-    borrow_sources,
-    frameworks,
-    generated_at,
-    load_hcl_input,
-    load_plan_input,
-    version,
-)
+from compliance.model import Finding, Status
+from compliance.scan import InputResult, scan
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
-from compliance.waivers import apply_waivers, load_waivers
 
 GONE = frozenset({"delete", "forget"})
 TOUCHED = frozenset({"create", "update", "replace"})
-FORMATS = ("markdown", "json", "sarif")
-COMMENT_MARKER = "<!-- compliance-diff -->"
 
 Key = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One plan's resources (deleted ones included, with their action) and the findings over it."""
-
-    path: str
-    resources: tuple[Resource, ...]
-    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +62,8 @@ class Diff:
         return bool(self.changes)
 
 
-def compare(base: Side, head: Side) -> Diff:
+def compare(base: InputResult, head: InputResult) -> Diff:
+    """Pure: the violations head adds, changes, fixes and deletes over base (see the module docstring)."""
     head_actions = {r.address: r.action for r in head.resources if r.mode != "provider"}
     gone = {a for a, action in head_actions.items() if action in GONE}
     absent = {r.address for r in base.resources if r.mode == "managed"} - set(head_actions)
@@ -142,97 +112,17 @@ def _same(before: Finding, after: Finding) -> bool:
     return before.status is after.status and before.message == after.message
 
 
-# --- rendering ----------------------------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(diff: Diff) -> str:
-    """A pull-request comment: counts, new/changed violations, what got fixed, what is deleted."""
-    verdict = "fails" if diff.failing else "passes"
-    lines = [
-        COMMENT_MARKER,
-        f"## Compliance diff: this change {verdict}",
-        "",
-        f"**{len(diff.new)} new**, {len(diff.changes) - len(diff.new)} changed, {len(diff.fixed)} fixed, "
-        f"{len(diff.deleted)} deleted resources, {diff.unchanged} pre-existing violations unchanged.",
-        "",
-    ]
-    if diff.changes:
-        lines += [
-            "### New or changed violations",
-            "",
-            "| | Status | Rule | Resource | Action | Location | Message | Remediation |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        lines += [
-            f"| {c.kind} | {c.finding.status.value} | {c.finding.rule_id} | `{_cell(c.finding.resource)}` "
-            f"| {c.finding.action or '-'} | `{_cell(location(c.finding))}` | {_cell(c.finding.message)} "
-            f"| {_cell(c.finding.remediation)} |"
-            for c in diff.changes
-        ]
-        lines.append("")
-    else:
-        lines += ["No new violations.", ""]
-    if diff.fixed:
-        lines += ["### Fixed", ""]
-        lines += [f"- {f.rule_id} `{_cell(f.resource)}`: {_cell(f.title)}" for f in diff.fixed]
-        lines.append("")
-    if diff.deleted:
-        lines += ["### Deleted resources (not counted as fixes)", ""]
-        for d in diff.deleted:
-            gone_with = ", ".join(f.rule_id for f in d.violations)
-            suffix = f" (its violations go with it: {gone_with})" if gone_with else ""
-            lines.append(f"- `{_cell(d.address)}` {d.action}{suffix}")
-        lines.append("")
-    lines.append(f"<sub>base `{_cell(diff.base)}`, head `{_cell(diff.head)}`</sub>")
-    return "\n".join(lines) + "\n"
-
-
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    """The scan report's finding, plus the plan action that touches its resource."""
-    return {**finding_json(finding, frameworks()), "action": finding.action}
-
-
-def to_json(diff: Diff) -> str:
-    document = {
-        "base": diff.base,
-        "head": diff.head,
-        "summary": {
-            "new": len(diff.new),
-            "changed": len(diff.changes) - len(diff.new),
-            "fixed": len(diff.fixed),
-            "deleted": len(diff.deleted),
-            "unchanged": diff.unchanged,
-        },
-        "violations": [
-            {
-                "kind": c.kind,
-                **_finding_json(c.finding),
-                "before": _finding_json(c.before) if c.before else None,
-            }
-            for c in diff.changes
-        ],
-        "fixed": [_finding_json(f) for f in diff.fixed],
-        "deleted": [
-            {"address": d.address, "action": d.action, "violations": [_finding_json(f) for f in d.violations]}
-            for d in diff.deleted
-        ],
-    }
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
-
-
 # --- command ------------------------------------------------------------------------------------------
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from compliance.formats.diff import FORMATS
+
     parser.add_argument("--base", required=True, type=Path, metavar="BASE_PLAN", help="plan JSON of the base")
     parser.add_argument(
         "--head", required=True, type=Path, metavar="HEAD_PLAN", help="plan JSON of the change"
     )
-    parser.add_argument("--format", choices=FORMATS, default="markdown")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="markdown")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
     parser.add_argument("--waivers", type=Path, metavar="FILE", default=DEFAULT_WAIVERS)
     parser.add_argument(
@@ -246,54 +136,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules = _rules()
-    waivers = load_waivers(args.waivers, {r.id for r in rules})
-    sources = [load_hcl_input(path) for path in args.source]
-    base = scan_plan(args.base, rules, waivers, sources)
-    head = scan_plan(args.head, rules, waivers, sources)
-    diff = compare(base, head)
-    text = render(diff, args.format, head, rules)
-    if args.output is None:
-        sys.stdout.write(text)
+    """Both plans through the one scan pipeline (borrowing file:line and unknowns from --source), then
+    the comparison of their results, written by the one report writer."""
+    from compliance.formats.diff import FORMATS
+    from compliance.formats.output import emit
+
+    if not args.source:
+        result = scan(plans=[args.base, args.head], waivers=args.waivers)
     else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        result = scan(paths=args.source, plans=[args.base, args.head], waivers=args.waivers)
+    diff = compare(result.result_of(args.base), result.result_of(args.head))
+    emit(FORMATS[args.format](diff, result), args.output)
     return 1 if diff.failing else 0
-
-
-def _rules() -> tuple[Rule, ...]:
-    from compliance.rules import RULES
-
-    return RULES
-
-
-def scan_plan(
-    path: Path, rules: Sequence[Rule], waivers: Sequence[Waiver], sources: Sequence[Loaded]
-) -> Side:
-    """One plan's resources (deleted ones kept, for the deletion list) and its findings after waivers."""
-    loaded = borrow_sources(load_plan_input(path), sources)
-    findings = apply_waivers(run_rules(rules, Model(judged(loaded.resources))), waivers)
-    return Side(str(path), loaded.resources, tuple(findings))
-
-
-def render(diff: Diff, fmt: str, head: Side, rules: Sequence[Rule]) -> str:
-    if fmt == "json":
-        return to_json(diff)
-    if fmt == "sarif":
-        return to_sarif(diff, head, rules)
-    return to_markdown(diff)
-
-
-def to_sarif(diff: Diff, head: Side, rules: Sequence[Rule]) -> str:
-    """The new and changed violations as SARIF, through the scan's own SARIF writer."""
-    from compliance.formats import sarif
-
-    digest = hashlib.sha256(Path(head.path).read_bytes()).hexdigest()
-    result = ScanResult(
-        inputs=(ScanInput(head.path, "plan", digest),),
-        rules=tuple(rules),
-        findings=tuple(c.finding for c in diff.changes),
-        generated_at=generated_at(os.environ),
-        version=version(),
-    )
-    return sarif.render(result)

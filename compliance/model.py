@@ -8,6 +8,7 @@ resources it derives from, so rules can follow references without guessing the v
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,6 +22,10 @@ class Status(StrEnum):
     FAIL = "fail"
     UNKNOWN = "unknown"
     WAIVED = "waived"
+
+
+# The one order of statuses, worst first: a set of results takes the first status present among them.
+WORST_FIRST: tuple[Status, ...] = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
 
 
 class Severity(StrEnum):
@@ -210,9 +215,51 @@ class Rule:
     check: Check
     help_uri: str = ""
 
+    def __post_init__(self) -> None:
+        """Refuse a malformed rule when it is built (as prowler's loader does), naming what is wrong."""
+        problems = _rule_problems(self)
+        if problems:
+            raise RuleError(f"rule {self.id!r}: {'; '.join(problems)}")
+
     @property
     def family(self) -> str:
         return self.id[:3]
+
+
+class RuleError(ValueError):
+    """A rule whose metadata is malformed: a bug in the rule, caught when the registry loads."""
+
+
+RULE_ID = re.compile(r"^(?P<family>[A-Z]{3})\d{3}$")
+
+
+def _rule_problems(rule: Rule) -> list[str]:
+    problems: list[str] = []
+    if not RULE_ID.match(rule.id):
+        problems.append("id is not a family prefix and three digits (ENC001)")
+    title = rule.title.strip()
+    if not title or title.lower().startswith("ensure") or not title[0].isupper() or title.endswith("."):
+        problems.append("title must state the good state: capitalised, no 'Ensure', no final period")
+    if not isinstance(rule.severity, Severity):
+        problems.append(f"severity {rule.severity!r} is not one of {[s.value for s in Severity]}")
+    if not rule.rationale.strip() or not rule.remediation.strip():
+        problems.append("rationale and remediation are required")
+    if not rule.types or not all(rule.types):
+        problems.append("types must name at least one resource type")
+    if not rule.controls or not all(rule.controls.values()):
+        problems.append("controls must map at least one control of each framework named")
+    from compliance.frameworks import known_controls  # the catalogue reads model types: import late
+
+    known = known_controls()
+    unknown_controls = [
+        f"{framework} {control}"
+        for framework, controls in rule.controls.items()
+        for control in controls
+        if (framework, control) not in known
+    ]
+    if unknown_controls:
+        problems.append(f"controls not in the catalogue: {', '.join(unknown_controls)}")
+    return problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from compliance.model import Finding, InputError, Origin, Status
+from compliance.model import Finding, InputError, Status
 
 ENTRY_POINT = "compliance"
 
@@ -91,7 +91,7 @@ class ComplianceInput(pytest.Collector):
         roots = [Path(p) for p in config.getoption("compliance_path")]
         try:
             # A plan is scanned beside the env roots so that its own root completes its unknowns
-            # (compliance.completion); only the plan's findings become this input's items.
+            # (compliance.loaders.plan.completion); only the plan's findings become this input's items.
             result = scan(
                 paths=[self.path] if self.kind == "hcl" else roots,
                 plans=[self.path] if self.kind == "plan" else [],
@@ -100,8 +100,7 @@ class ComplianceInput(pytest.Collector):
             )
         except InputError as error:
             raise pytest.UsageError(f"compliance: {error}") from error
-        wanted = Origin.PLAN if self.kind == "plan" else Origin.HCL
-        for finding in (f for f in result.findings if f.origin is wanted):
+        for finding in result.result_of(self.path).findings:
             item = ComplianceItem.from_parent(
                 self, name=f"{finding.rule_id}::{finding.resource}", finding=finding
             )

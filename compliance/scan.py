@@ -1,10 +1,12 @@
-"""One scan: inputs -> resources -> Model -> engine.run -> waivers -> ScanResult.
+"""The one pipeline: inputs -> resources -> Model -> engine.run -> waivers -> ScanResult.
 
 Each input (a Terraform root or .tf file, or a plan JSON) is its own model, so resources of different
-roots never resolve each other's references; the findings of all inputs are combined in one stable order.
+roots never resolve each other's references. The result keeps each input's resources and findings
+(`ScanResult.results`: what diff, evidence and the pytest plugin consume) and all findings combined in
+one stable order (what the report formats write).
 When a plan and the HCL of the same root are scanned together, plan resources borrow file:line from the
 HCL resource with the same address, so reports point at code rather than at the plan file, and their
-unknown values from the HCL's partial evaluation (compliance.completion).
+unknown values from the HCL's partial evaluation (compliance.loaders.plan.completion).
 
 Fail-closed choices:
 - an input with no resources at all (no managed resource or data source) is bad input, not a pass;
@@ -19,22 +21,17 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from compliance.completion import complete, paired
+from compliance.about import version
 from compliance.engine import run
-from compliance.loaders.plan import judged, load_plan
+from compliance.loaders.plan import complete, judged, load_plan_file, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_waivers, load_waivers
 
-TOOL = "notegen-compliance"
-# Where users read about the tool (SARIF informationUri). The repository has no published address yet:
-# set the real one here when it has.
-INFORMATION_URI = "https://github.com/notegen-ai/notegen-ai-apis/tree/main/compliance"
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 RESOURCE_MODES = frozenset({"managed", "data"})
 
@@ -44,6 +41,21 @@ class ScanInput:
     path: str
     kind: str  # "hcl" | "plan"
     sha256: str
+    terraform_version: str = ""  # of a plan, as the plan records it
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    """One input's resources (for a plan, deleted ones too, with their action) and its findings after
+    waivers, in the scan's stable order."""
+
+    input: ScanInput
+    resources: tuple[Resource, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def path(self) -> str:
+        return self.input.path
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,11 @@ class ScanResult:
     findings: tuple[Finding, ...]
     generated_at: str
     version: str
+    results: tuple[InputResult, ...] = ()
+
+    def result_of(self, path: Path | str) -> InputResult:
+        """The result of the input scanned from `path`."""
+        return next(r for r in self.results if r.path == str(path))
 
     @property
     def failing(self) -> tuple[Finding, ...]:
@@ -94,16 +111,21 @@ def scan(
     loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
-    findings: list[Finding] = []
-    for item in (*hcl, *planned):
-        findings.extend(run(rules, Model(judged(item.resources))))
-    findings.sort(key=_order)
+    results = tuple(
+        InputResult(
+            item.input,
+            item.resources,
+            apply_waivers(sorted(run(rules, Model(judged(item.resources))), key=_order), loaded_waivers),
+        )
+        for item in (*hcl, *planned)
+    )
     return ScanResult(
-        inputs=tuple(item.input for item in (*hcl, *planned)),
+        inputs=tuple(item.input for item in results),
         rules=tuple(rules),
-        findings=apply_waivers(findings, loaded_waivers),
+        findings=tuple(sorted((f for item in results for f in item.findings), key=_order)),
         generated_at=generated_at(os.environ if environ is None else environ),
         version=version(),
+        results=results,
     )
 
 
@@ -126,10 +148,10 @@ def load_hcl_input(path: Path, var_files: Sequence[Path] = ()) -> Loaded:
 
 def load_plan_input(path: Path) -> Loaded:
     _exists(path, "plan")
-    resources = load_plan(path)
-    _check_resources(path, resources)
+    plan = load_plan_file(path)
+    _check_resources(path, plan.resources)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Loaded(ScanInput(str(path), "plan", digest), resources)
+    return Loaded(ScanInput(str(path), "plan", digest, plan.terraform_version), plan.resources)
 
 
 def _exists(path: Path, what: str) -> None:
@@ -153,7 +175,7 @@ def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
 
 def borrow_sources(plan: Loaded, hcl: Sequence[Loaded]) -> Loaded:
     """Plan resources take file:line from HCL resources of the same address (instance keys ignored),
-    and, when one HCL input is the plan's own root, their unknown values from it (compliance.completion)."""
+    and, when one HCL input is the plan's own root, their unknown values from it (compliance.loaders.plan.completion)."""
     if not hcl:
         return plan
     sources: dict[str, Source] = {}
@@ -240,22 +262,3 @@ def generated_at(environ: Mapping[str, str]) -> str:
     except (ValueError, OverflowError, OSError) as error:
         raise InputError(f"SOURCE_DATE_EPOCH: not a Unix timestamp: {epoch!r}") from error
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def version() -> str:
-    try:
-        return metadata.version(TOOL)
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-def frameworks() -> tuple[str, ...]:
-    """Framework names of the control catalogues (HIPAA, PIPEDA), in catalogue order."""
-    from compliance.frameworks import catalog
-
-    return tuple(framework.name for framework in catalog())
-
-
-def controls_of(finding: Finding, names: Collection[str]) -> dict[str, list[str]]:
-    """Every framework's controls for a finding, [] where the rule maps none."""
-    return {name: list(finding.controls.get(name, ())) for name in names}

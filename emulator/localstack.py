@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from emulator.moto import EmulatorError, free_port
+from emulator.process import log_tail
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv-localstack" / "bin" / "python"
@@ -155,11 +156,7 @@ class LocalStackServer:
         )
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return f"(no log at {self.log_path})"
-        return "\n".join(text.splitlines()[-lines:]) + f"\n(full log: {self.log_path})"
+        return log_tail(self.log_path, lines)
 
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM the process group, SIGKILL it if it lingers, then remove the temp state."""

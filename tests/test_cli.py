@@ -271,3 +271,23 @@ def test_the_module_entry_point(tmp_path: Path) -> None:
         [sys.executable, "-m", "compliance", "scan", "--help"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "--plan PLAN_JSON" in helped.stdout
+
+
+def test_every_command_refuses_an_unwritable_output_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One report writer for scan and diff (and evidence's folder): an unwritable place is bad input."""
+    plan = plan_file(tmp_path, efs_change("x", True, ["create"]))
+    env = tf_dir(tmp_path, KMS, PASS_EFS)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    commands = [
+        ["scan", "--plan", str(plan), "--output", str(tmp_path / "no" / "r.txt")],
+        ["diff", "--base", str(plan), "--head", str(plan), "--output", str(tmp_path / "no" / "d.md")],
+        ["evidence", str(env), "--no-plan", "--output-dir", str(blocker / "bundle")],
+    ]
+    for argv in commands:
+        code, out, err = invoke(capsys, *argv)
+        assert code == 2, (argv, err)
+        last = err.splitlines()[-1]  # evidence first notes that bundles are not signed
+        assert out == "" and last.startswith("error: ") and "cannot write" in last, (argv, err)

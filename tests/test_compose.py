@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from emulator.opensearch_install import pom_property
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "localstack" / "docker-compose.yml"
 INIT = ROOT / "localstack" / "init" / "ready.d"
@@ -29,8 +31,8 @@ def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def test_the_three_services(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == {"localstack", "neo4j", "opensearch"}
+def test_the_four_services(services: dict[str, dict[str, Any]]) -> None:
+    assert set(services) == {"api", "localstack", "neo4j", "opensearch"}
     assert services["neo4j"]["image"] == "neo4j:5.15-community"
     assert services["opensearch"]["image"].startswith("opensearchproject/opensearch:2.")
 
@@ -100,3 +102,26 @@ def test_init_hook_creates_the_backup_bucket_and_uploads_the_archive() -> None:
     for hook in hooks:
         assert hook.stat().st_mode & 0o111, f"{hook.name} is not executable"
         subprocess.run(["bash", "-n", str(hook)], check=True)
+
+
+def test_opensearch_is_the_native_node_version_and_its_plugins_the_same_patch(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """Compose, the native node (emulator/opensearch/pom.xml) and its plugins move together: a plugin refuses
+    a core of another version, and users with Docker must test what the tests test."""
+    version = pom_property("opensearch.version")
+    assert services["opensearch"]["image"] == f"opensearchproject/opensearch:{version}"
+    assert pom_property("opensearch.plugin.version") == f"{version}.0"
+
+
+def test_the_api_is_configured_with_the_service_settings_names(services: dict[str, dict[str, Any]]) -> None:
+    from service.settings import contract_fields
+
+    api = services["api"]
+    assert api["build"] == {"context": "..", "dockerfile": "service/Dockerfile"}
+    assert set(api["environment"]) <= set(contract_fields())
+    assert (
+        api["depends_on"]["neo4j"]["condition"]
+        == api["depends_on"]["opensearch"]["condition"]
+        == "service_healthy"
+    )

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from compliance.cli import main
-from compliance.diff import Side, compare, scan_plan, to_markdown
+from compliance.diff import compare
+from compliance.formats.diff import to_markdown
 from compliance.model import Finding, Origin, Resource, Severity, Source, Status
 from compliance.rules import RULES
+from compliance.scan import InputResult, ScanInput, scan
 from tests.support.fixture_plan import build_plan, fixture_dirs
 
 Plan = dict[str, Any]
@@ -34,8 +36,10 @@ def base_plan(repo_root: Path, terraform_env: dict[str, str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base(base_plan: Path) -> Side:
-    return scan_plan(base_plan, RULES, (), ())
+def base(base_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> InputResult:
+    no_waivers = tmp_path_factory.mktemp("waivers") / "none.yaml"
+    no_waivers.write_text("waivers: []\n")
+    return scan(plans=[base_plan], rules=RULES, waivers=no_waivers).result_of(base_plan)
 
 
 def _changes(plan: Plan) -> dict[str, dict[str, Any]]:
@@ -74,7 +78,7 @@ def _modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _modules(child)
 
 
-def _passing(side: Side, rule_id: str, key: str) -> str:
+def _passing(side: InputResult, rule_id: str, key: str) -> str:
     """A resource the rule passes whose planned change sets `key`."""
     resources = {r.address: r for r in side.resources}
     for finding in side.findings:
@@ -97,7 +101,7 @@ def _diff(base: Path, head: Path, fmt: str, out: Path) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def worse(
-    base_plan: Path, base: Side, tmp_path_factory: pytest.TempPathFactory
+    base_plan: Path, base: InputResult, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, set[tuple[str, str]]]:
     """A copy of the plan with EFS encryption and OpenSearch node-to-node encryption turned off."""
     plan = json.loads(base_plan.read_text())
@@ -141,7 +145,7 @@ def test_reverting_lists_fixes_and_exits_0(
 
 
 def test_deleting_a_violating_resource_is_a_deletion_not_a_fix(
-    base_plan: Path, base: Side, tmp_path: Path
+    base_plan: Path, base: InputResult, tmp_path: Path
 ) -> None:
     managed = {r.address for r in base.resources if r.mode == "managed"}
     victim = next((f for f in base.findings if f.failing and f.resource in managed), None)
@@ -221,8 +225,8 @@ def _finding(address: str, status: Status, message: str = "encrypted is false", 
     )
 
 
-def _side(resources: list[Resource], findings: list[Finding]) -> Side:
-    return Side("plan.json", tuple(resources), tuple(findings))
+def _side(resources: list[Resource], findings: list[Finding]) -> InputResult:
+    return InputResult(ScanInput("plan.json", "plan", ""), tuple(resources), tuple(findings))
 
 
 def test_a_rename_is_a_deletion_and_a_new_violation_never_a_fix() -> None:

@@ -9,6 +9,7 @@ import dataclasses
 import io
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdf
@@ -109,10 +110,11 @@ def test_pdf_is_paginated_with_contents_and_reads_as_the_report(bundles: tuple[P
     outline = _titles(reader.outline)
     assert outline[0] == "Compliance evidence: staging"
     assert {"HIPAA controls", "PIPEDA controls", "Violations", "Retention"} <= set(outline)
+    assert reader.metadata is not None
     assert str(reader.metadata.get("/CreationDate", "")).startswith("D:20231114221320")
 
 
-def _titles(outline: list[object]) -> list[str]:
+def _titles(outline: Sequence[object]) -> list[str]:
     """Bookmark titles, depth first (nested lists are sub-bookmarks)."""
     titles: list[str] = []
     for item in outline:
@@ -165,7 +167,7 @@ def test_control_status_is_the_worst_of_its_rules_and_never_pass_without_evidenc
     hipaa = next(fw for fw in catalog() if fw.name == "HIPAA")
     encryption = next(c for c in hipaa.controls if c.id == "164.312(a)(2)(iv)")
     rule_ids = [r.id for r in RULES if encryption.id in r.controls.get("HIPAA", ())]
-    cases = (
+    cases: tuple[tuple[list[Finding], str], ...] = (
         ([], controls.NO_EVIDENCE),
         ([_finding(rule_ids[0], Status.PASS)], "pass"),
         ([_finding(rule_ids[0], Status.PASS), _finding(rule_ids[-1], Status.WAIVED)], "waived"),

@@ -1,4 +1,4 @@
-"""compliance.network: public subnets computed from routes, world sources, ingress normalisation."""
+"""compliance.analysis (placement, ingress): public subnets computed from routes, world sources, ingress normalisation."""
 
 from __future__ import annotations
 
@@ -6,18 +6,10 @@ from typing import Any
 
 import pytest
 
+from compliance.analysis.ingress import attachments, ingress_of, inside_vpc, is_world, network_of
+from compliance.analysis.placement import Placement, subnet_placement, subnets_placement
+from compliance.analysis.references import configured
 from compliance.model import Model, Origin, Resource, Source, Unknown
-from compliance.network import (
-    Placement,
-    attachments,
-    configured,
-    ingress_of,
-    inside_vpc,
-    is_world,
-    network_of,
-    subnet_placement,
-    subnets_placement,
-)
 
 
 def make(address: str, values: dict[str, Any] | None = None, origin: Origin = Origin.HCL) -> Resource:

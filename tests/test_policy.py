@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from compliance.model import Model, Origin, Resource, Source, Unknown
-from compliance.policy import (
+from compliance.analysis.policy import (
     action_covers,
     action_matches,
     grants,
     identity_policies,
     is_service_wide,
     read_policy,
-    refers_to,
     resource_policy,
 )
+from compliance.analysis.references import refers_to
+from compliance.model import Model, Origin, Resource, Source, Unknown
 
 EMPTY = Model(())
 

@@ -1,4 +1,4 @@
-"""compliance.residency and RES001: Canadian regions, ARNs, the us-east-1 allow-list, tfvars regions."""
+"""compliance.analysis.residency and RES001: Canadian regions, ARNs, the us-east-1 allow-list, tfvars regions."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from compliance.analysis.residency import ALLOW_LIST, arn_region, destination_region, region_status
 from compliance.engine import run
 from compliance.loaders.hcl import load_hcl
 from compliance.model import Model, Origin, Resource, Source, Status, Unknown
-from compliance.residency import ALLOW_LIST, arn_region, destination_region, region_status
 from compliance.rules.RES001_provider_region_canada.rule import RULE as RES001
 
 OFFLINE = """

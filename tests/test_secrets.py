@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.model import Unknown
-from compliance.secrets import (
+from compliance.analysis.secret_values import (
     entropy,
     is_placeholder,
     looks_secret_name,
@@ -14,6 +13,7 @@ from compliance.secrets import (
     secret_value_kind,
     words,
 )
+from compliance.model import Unknown
 
 
 def test_words_split_snake_kebab_and_camel_case() -> None:

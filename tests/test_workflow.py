@@ -41,7 +41,8 @@ def _load(path: Path) -> dict[Any, Any]:
 
 
 def _triggers(document: dict[Any, Any]) -> dict[str, Any]:
-    on: dict[str, Any] = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as True
+    on = document.get("on", document.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert isinstance(on, dict)
     return on
 
 

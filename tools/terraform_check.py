@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.toolchain import ToolchainError, path_with_terraform
+
 ROOT = Path(__file__).resolve().parent.parent
 TERRAFORM = ROOT / "terraform"
 ENVS = ("staging", "prod")
@@ -55,7 +57,12 @@ def terraform_environment(extra: Mapping[str, str] | None = None) -> dict[str, s
         raise SystemExit(f"error: {config} is missing; run `make setup` (it renders terraform/cli.tfrc.in)")
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
         env.pop(key, None)
+    try:
+        path = path_with_terraform(env)  # every `terraform` command runs the discovered binary
+    except ToolchainError as error:
+        raise SystemExit(f"error: {error}") from None
     env.update(
+        PATH=path,
         TF_CLI_CONFIG_FILE=config,
         TF_IN_AUTOMATION="1",
         CHECKPOINT_DISABLE="1",

@@ -130,9 +130,8 @@ def write_env(
 
 
 def build_report(env_dir: Path, result: ScanResult) -> Report:
-    terraform_version, providers = _terraform_versions(
-        env_dir, [Path(i.path) for i in result.inputs if i.kind == "plan"]
-    )
+    planned = next((i.terraform_version for i in result.inputs if i.terraform_version), "")
+    terraform_version, providers = _terraform_versions(env_dir, planned)
     run_info = RunInfo(
         env=env_dir.name,
         generated_at=result.generated_at,
@@ -156,9 +155,12 @@ def write(
 ) -> None:
     """Write every document, then the manifest and its signature; swap the folder in at the end."""
     staging = folder.with_name(f".{folder.name}.partial")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+    except OSError as error:  # as every command's --output: an unwritable place is bad input, exit 2
+        raise InputError(f"{folder}: cannot write the evidence: {error.strerror or error}") from error
     documents: dict[str, bytes] = {
         "index.html": html.render(report, detail=True).encode(),
         "report.pdf": render_pdf(html.render(report, detail=False)),
@@ -226,11 +228,9 @@ def _dirty(cwd: Path) -> bool | None:
     return None if status is None else bool(status)
 
 
-def _terraform_versions(env_dir: Path, plans: Sequence[Path]) -> tuple[str | None, dict[str, str]]:
-    """The Terraform version that made the plan (else the CLI's) and the env's locked provider versions
-    (`terraform version -json` reads them from the env's dependency lock file)."""
-    from compliance.loaders.plan import read_plan
-
+def _terraform_versions(env_dir: Path, planned: str) -> tuple[str | None, dict[str, str]]:
+    """The Terraform version that made the plan (`planned`, carried on the scan input; else the CLI's) and
+    the env's locked provider versions (`terraform version -json` reads them from the env's lock file)."""
     cli: Mapping[str, Any] = {}
     try:
         done = subprocess.run(
@@ -244,7 +244,6 @@ def _terraform_versions(env_dir: Path, plans: Sequence[Path]) -> tuple[str | Non
             cli = json.loads(done.stdout)
     except (OSError, subprocess.SubprocessError, ValueError):
         cli = {}
-    planned = next((str(read_plan(p).get("terraform_version") or "") for p in plans), "")
     version = planned or cli.get("terraform_version")
     providers = cli.get("provider_selections") or {}
     return (str(version) if version else None), {str(k): str(v) for k, v in sorted(providers.items())}

@@ -14,18 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from compliance.frameworks import Control, Framework, rules_for
-from compliance.model import Finding, Rule, Status
+from compliance.frameworks import AUTOMATED, MANUAL, Control, Framework, rules_for
+from compliance.model import WORST_FIRST, Finding, Rule
 
-MANUAL = "manual"
 NO_EVIDENCE = "no evidence"
 # Worst first: the first status present among a control's findings is the control's status.
-PRECEDENCE: tuple[str, ...] = (
-    Status.FAIL.value,
-    Status.UNKNOWN.value,
-    Status.WAIVED.value,
-    Status.PASS.value,
-)
+PRECEDENCE: tuple[str, ...] = tuple(status.value for status in WORST_FIRST)
 CONTROL_STATUSES: tuple[str, ...] = (*PRECEDENCE, MANUAL, NO_EVIDENCE)
 
 
@@ -35,6 +29,11 @@ class ControlStatus:
     status: str
     rules: tuple[str, ...]
     counts: Mapping[str, int]  # finding status -> count, over the control's rules
+
+    @property
+    def mode(self) -> str:
+        """automated when a rule maps to the control (derived from the rules), else manual."""
+        return AUTOMATED if self.rules else MANUAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ def _control_status(
     for rule_id in rule_ids:
         counts.update(by_rule.get(rule_id, Counter()))
     ordered = {status: counts[status] for status in PRECEDENCE if counts[status]}
-    status = MANUAL if control.mode == MANUAL else next(iter(ordered), NO_EVIDENCE)
+    status = next(iter(ordered), NO_EVIDENCE) if rule_ids else MANUAL
     return ControlStatus(control, status, rule_ids, ordered)
 
 
@@ -93,7 +92,7 @@ def to_csv(summary: Sequence[FrameworkStatus]) -> str:
                     fw.framework.name,
                     c.id,
                     c.title,
-                    c.mode,
+                    item.mode,
                     item.status,
                     " ".join(item.rules),
                     *(item.counts.get(s, 0) for s in PRECEDENCE),

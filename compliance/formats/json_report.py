@@ -6,9 +6,11 @@ from typing import Any
 
 import orjson
 
+from compliance.about import TOOL
+from compliance.formats.columns import controls_of, frameworks
 from compliance.formats.summary import summary
 from compliance.model import Finding, Waiver
-from compliance.scan import TOOL, ScanResult, controls_of, frameworks
+from compliance.scan import ScanResult
 
 
 def render(result: ScanResult) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from compliance.about import TOOL
 from compliance.formats.summary import counts, location
 from compliance.model import Finding, Status
-from compliance.scan import TOOL, ScanResult
+from compliance.scan import ScanResult
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from compliance.about import TOOL
 from compliance.formats.summary import STATUSES, counts, location
 from compliance.model import Status
-from compliance.scan import TOOL, ScanResult
+from compliance.scan import ScanResult
 
 
 def render(result: ScanResult) -> str:

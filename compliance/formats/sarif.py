@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
+from compliance.about import INFORMATION_URI, TOOL
 from compliance.model import Finding, Rule, Severity, Status
-from compliance.scan import INFORMATION_URI, TOOL, ScanResult
+from compliance.scan import ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {
@@ -25,15 +27,20 @@ LEVEL = {Status.FAIL: "error", Status.UNKNOWN: "warning", Status.WAIVED: "warnin
 
 
 def render(result: ScanResult) -> str:
-    rules = sorted(result.rules, key=lambda r: r.id)
-    index = {rule.id: i for i, rule in enumerate(rules)}
+    return render_findings(result.rules, result.version, result.findings)
+
+
+def render_findings(rules: Sequence[Rule], version: str, findings: Iterable[Finding]) -> str:
+    """The SARIF log of some findings (a scan's, or the violations a diff adds), every rule described."""
+    ordered = sorted(rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(ordered)}
     driver = {
         "name": TOOL,
-        "version": result.version,
+        "version": version,
         "informationUri": INFORMATION_URI,
-        "rules": [_rule(rule) for rule in rules],
+        "rules": [_rule(rule) for rule in ordered],
     }
-    results = [_result(f, index) for f in result.findings if f.status is not Status.PASS]
+    results = [_result(f, index) for f in findings if f.status is not Status.PASS]
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",

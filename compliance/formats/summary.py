@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from compliance.formats.columns import frameworks
 from compliance.model import Finding, Status
-from compliance.scan import ScanResult, frameworks
+from compliance.scan import ScanResult
 
 STATUSES = tuple(status.value for status in Status)
 

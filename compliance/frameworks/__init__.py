@@ -1,5 +1,6 @@
 """Control catalogues (HIPAA, PIPEDA). Rules name their controls; a control is automated when at least
-one rule maps to it, otherwise it must be marked manual with who attests."""
+one rule maps to it (derived from the rules, never written in the catalogue), otherwise it is manual and
+the catalogue names who attests."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from compliance.model import InputError, Rule
+from compliance.model import InputError
+
+if TYPE_CHECKING:
+    from compliance.model import Rule
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,8 +26,7 @@ class Control:
     id: str
     title: str
     text: str
-    mode: str  # "automated" | "manual"
-    attested_by: str = ""
+    attested_by: str = ""  # who attests a control that no rule automates
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,6 @@ def _load(path: Path) -> Framework:
                 id=str(item["id"]),
                 title=str(item["title"]),
                 text=str(item["text"]),
-                mode=str(item["mode"]),
                 attested_by=str(item.get("attested_by", "")),
             )
             for item in data["controls"]
@@ -56,6 +59,21 @@ def _load(path: Path) -> Framework:
         return Framework(name, str(data["title"]), str(data["url"]), controls)
     except (KeyError, TypeError) as error:
         raise InputError(f"{path}: malformed control catalogue ({error})") from error
+
+
+@cache
+def known_controls() -> frozenset[tuple[str, str]]:
+    """(framework, control id) of every control in the catalogues: what a rule may map to."""
+    return frozenset((c.framework, c.id) for framework in catalog() for c in framework.controls)
+
+
+AUTOMATED = "automated"
+MANUAL = "manual"
+
+
+def mode(control: Control, rules: Iterable[Rule]) -> str:
+    """automated when a rule maps to the control, else manual."""
+    return AUTOMATED if rules_for(control, rules) else MANUAL
 
 
 def rules_for(control: Control, rules: Iterable[Rule]) -> tuple[str, ...]:

@@ -8,13 +8,13 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, settings
 
-COMMON = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    "database": None,
-}
-settings.register_profile("ci", max_examples=60, derandomize=True, **COMMON)
-settings.register_profile("fuzz", max_examples=3000, **COMMON)
+SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "ci", max_examples=60, derandomize=True, deadline=None, suppress_health_check=SUPPRESSED, database=None
+)
+settings.register_profile(
+    "fuzz", max_examples=3000, deadline=None, suppress_health_check=SUPPRESSED, database=None
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CASES: Counter[str] = Counter()

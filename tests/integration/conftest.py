@@ -126,9 +126,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ]
 
 
+TIER_FIXTURES = frozenset({"tier", "backend", "emulator", "applied", "report"})
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the tier only for tests that use it (the data-store tests bring their own servers)."""
     if session.config.option.collectonly or not any(
-        item.get_closest_marker("integration") for item in session.items
+        TIER_FIXTURES.intersection(getattr(item, "fixturenames", ())) for item in session.items
     ):
         return
     tier = Tier(_say_with(session.config))

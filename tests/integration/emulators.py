@@ -20,6 +20,7 @@ from types import FrameType
 
 from emulator.localstack import LocalStackServer
 from emulator.moto import MotoServer
+from emulator.process import rss_mib
 from tests.integration.tier import kill_terraform
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,16 +41,7 @@ class Emulator:
 
     def rss_mib(self) -> float | None:
         """Resident memory of the emulator process now (None when external or gone)."""
-        if self.pid is None:
-            return None
-        try:
-            status = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        return None
+        return rss_mib(self.pid)
 
 
 _RUNNING: dict[int, Emulator] = {}

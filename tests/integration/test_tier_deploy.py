@@ -20,7 +20,7 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 import pytest
 
-from compliance.loaders.runtime import state_resources
+from compliance.loaders.live import state_resources
 from emulator.moto import FAKE_CREDENTIALS
 from tests.integration.pipeline import REGION, Pipeline
 from tests.integration.tier import plan_changes

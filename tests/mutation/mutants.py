@@ -547,8 +547,8 @@ MUTANTS: tuple[Mutant, ...] = (
         (
             Edit(
                 STACK,
-                "  environment_variables = { APP_ENV = var.environment }\n",
-                '  environment_variables = { APP_ENV = var.environment, DB_PASSWORD = "Zx9-q7Lp-22kV-mutant" }\n',
+                "    APP_ENV                           = var.environment\n",
+                '    APP_ENV                           = var.environment\n    DB_PASSWORD = "Zx9-q7Lp-22kV-mutant"\n',
             ),
         ),
         known(

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from compliance.attachments import companions
+from compliance.analysis.references import companions
+from compliance.analysis.values import blocks, get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.values import blocks, get
 
 
 def _tagged(selection: Resource, efs: Resource) -> bool | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from compliance.attachments import companions
+from compliance.analysis.references import companions
+from compliance.analysis.values import get, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import get, truth
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.values import is_set
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import is_set
 
 MINIMUM_DAYS = 7
 

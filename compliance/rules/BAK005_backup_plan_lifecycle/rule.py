@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.values import blocks, get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.values import blocks, get
 
 
 def check(resource: Resource, model: Model) -> Result:

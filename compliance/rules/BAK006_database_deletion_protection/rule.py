@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.values import describe, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, failed, passed, unknown
-from compliance.values import describe, truth
 
 
 def check(resource: Resource, model: Model) -> Result:

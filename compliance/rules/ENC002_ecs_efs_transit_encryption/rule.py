@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import combine, efs_volumes
+from compliance.analysis.results import combine
+from compliance.analysis.storage import efs_volumes
+from compliance.analysis.values import describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe
 
 
 def _transit(label: str, config: Mapping[str, Any] | Unknown) -> Result:

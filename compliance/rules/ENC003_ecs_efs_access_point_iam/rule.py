@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import combine, efs_volumes
+from compliance.analysis.results import combine
+from compliance.analysis.storage import efs_volumes
+from compliance.analysis.values import describe, get, is_set
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe, get, is_set
 
 
 def _iam(label: str, config: Mapping[str, Any] | Unknown) -> Result | None:

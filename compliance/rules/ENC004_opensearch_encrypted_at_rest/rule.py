@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from compliance.encryption import customer_managed_key, switch
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.results import switch
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
 
 

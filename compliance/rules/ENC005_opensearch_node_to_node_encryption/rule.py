@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.encryption import switch
+from compliance.analysis.results import switch
 from compliance.model import Model, Resource, Result, Rule, Severity
 
 

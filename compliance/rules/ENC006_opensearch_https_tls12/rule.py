@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from compliance.encryption import switch, tls_policy
+from compliance.analysis.results import switch
+from compliance.analysis.tls import tls_policy
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
 
 AWS_DEFAULT = "Policy-Min-TLS-1-0-2019-07"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import SSE_ALGORITHMS, combine, sse_defaults
+from compliance.analysis.buckets import SSE_ALGORITHMS, sse_defaults
+from compliance.analysis.results import combine
+from compliance.analysis.values import describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe
 
 
 def _algorithm(where: str, default: Mapping[str, Any]) -> Result:

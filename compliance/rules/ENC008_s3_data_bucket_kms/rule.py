@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import customer_managed_key, log_delivery_service, sse_defaults, worst
+from compliance.analysis.buckets import sse_defaults
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.results import worst
+from compliance.analysis.values import describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe
+from compliance.rules.ENC008_s3_data_bucket_kms.log_delivery import log_delivery_service
 
 
 def _key(where: str, default: Mapping[str, Any], model: Model) -> Result:

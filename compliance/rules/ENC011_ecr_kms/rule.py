@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from compliance.encryption import customer_managed_key
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.values import blocks, describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import combine, linked, pass_through, tls_policy
+from compliance.analysis.references import linked
+from compliance.analysis.results import combine
+from compliance.analysis.tls import pass_through, tls_policy
+from compliance.analysis.values import blocks, describe, get
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, get
 
 LISTENER_RULES = ("aws_lb_listener_rule", "aws_alb_listener_rule")
 

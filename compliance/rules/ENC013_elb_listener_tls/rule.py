@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.encryption import classic_negotiation, combine, pass_through, tls_policy, worst
+from compliance.analysis.results import combine, worst
+from compliance.analysis.tls import pass_through, tls_policy
+from compliance.analysis.values import blocks, describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe
+from compliance.rules.ENC013_elb_listener_tls.negotiation import classic_negotiation
 
 LEGACY_PROTOCOLS = ("Protocol-SSLv2", "Protocol-SSLv3", "Protocol-TLSv1", "Protocol-TLSv1.1")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.encryption import storage_encrypted
+from compliance.analysis.storage import storage_encrypted
 from compliance.model import Model, Resource, Result, Rule, Severity
 
 

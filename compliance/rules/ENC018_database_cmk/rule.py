@@ -6,9 +6,10 @@ not in the scan). Unencrypted storage is ENC014-ENC017's finding; here it is not
 
 from __future__ import annotations
 
-from compliance.encryption import copy_source, customer_managed_key, storage_encrypted
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.storage import copy_source, storage_encrypted
+from compliance.analysis.values import is_set
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
-from compliance.values import is_set
 
 KEY_ATTRIBUTE = {"aws_neptune_cluster": "kms_key_arn"}
 

@@ -7,9 +7,9 @@ a snapshot takes the snapshot's encryption, which the scan cannot read: UNKNOWN.
 
 from __future__ import annotations
 
-from compliance.encryption import ebs_encryption
+from compliance.analysis.storage import ebs_encryption
+from compliance.analysis.values import describe, is_set
 from compliance.model import Model, Resource, Result, Rule, Severity, Status
-from compliance.values import describe, is_set
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance.encryption import combine, ebs_encryption
+from compliance.analysis.results import combine
+from compliance.analysis.storage import ebs_encryption
+from compliance.analysis.values import blocks, describe, is_set
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, is_set
 
 
 def _devices(resource: Resource, model: Model) -> Iterator[Result]:

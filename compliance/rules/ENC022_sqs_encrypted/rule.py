@@ -7,8 +7,8 @@ AWS-managed key (alias/aws/sqs) is accepted.
 
 from __future__ import annotations
 
+from compliance.analysis.values import describe, is_set, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe, is_set, truth
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.encryption import key_is_set
+from compliance.analysis.kms import key_is_set
 from compliance.model import Model, Resource, Result, Rule, Severity
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compliance.encryption import combine, customer_managed_key, switch
+from compliance.analysis.kms import customer_managed_key
+from compliance.analysis.results import combine, switch
+from compliance.analysis.values import blocks, describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe
 
 
 def _table(resource: Resource, model: Model) -> Result:

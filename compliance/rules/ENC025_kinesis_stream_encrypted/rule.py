@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from compliance.encryption import key_is_set
+from compliance.analysis.kms import key_is_set
+from compliance.analysis.values import describe
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe
 
 
 def check(resource: Resource, model: Model) -> Result:

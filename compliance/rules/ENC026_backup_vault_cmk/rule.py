@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.encryption import customer_managed_key
+from compliance.analysis.kms import customer_managed_key
 from compliance.model import Model, Resource, Result, Rule, Severity
 
 

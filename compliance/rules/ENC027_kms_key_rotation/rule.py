@@ -8,8 +8,8 @@ replica keys are out of scope for the same reason (a replica follows its primary
 
 from __future__ import annotations
 
+from compliance.analysis.values import describe, is_set, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe, is_set, truth
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -6,8 +6,8 @@ unset with transit encryption on means "required".
 
 from __future__ import annotations
 
+from compliance.analysis.values import describe, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import describe, truth
 
 
 def check(resource: Resource, model: Model) -> Result:

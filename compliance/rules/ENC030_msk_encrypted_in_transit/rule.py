@@ -6,9 +6,9 @@ Unset settings take the AWS defaults, which are secure: client_broker "TLS" and 
 
 from __future__ import annotations
 
-from compliance.encryption import combine
+from compliance.analysis.results import combine
+from compliance.analysis.values import blocks, describe, get, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown
-from compliance.values import blocks, describe, get, truth
 
 
 def _client_broker(value: object) -> Result:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from compliance.attachments import companions
+from compliance.analysis.policy import Document, Statement, read_policy, resource_policy
+from compliance.analysis.references import companions
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.policy import Document, Statement, read_policy, resource_policy
 
 
 def _denies_plain_http(statement: Statement) -> bool | None:

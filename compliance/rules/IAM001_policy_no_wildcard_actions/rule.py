@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import (
+from compliance.analysis.policy import (
     IDENTITY_POLICY_TYPES,
     allows,
     identity_policies,
     is_service_wide,
     unreadable,
-    verdict,
 )
+from compliance.analysis.results import verdict
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import (
+from compliance.analysis.policy import (
     IDENTITY_POLICY_TYPES,
     Statement,
     action_covers,
     allows,
     identity_policies,
     unreadable,
-    verdict,
 )
+from compliance.analysis.results import verdict
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 
 # Actions with no resource-level permissions: AWS accepts only Resource "*" for them. From the
 # Service Authorization Reference (an empty "Resource types" column); extend with a link when adding.

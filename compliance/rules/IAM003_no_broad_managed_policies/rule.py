@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from compliance.analysis.policy import entries
+from compliance.analysis.references import refers_to
+from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import entries, refers_to, verdict
 
 # AWS-managed policies that grant whole services or the whole account. Every "*FullAccess" policy
 # grants service:* on Resource "*" (e.g. AmazonS3FullAccess reaches every PHI bucket), which IAM001

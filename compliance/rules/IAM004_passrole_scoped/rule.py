@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
+from compliance.analysis.policy import IDENTITY_POLICY_TYPES, allows, grants, identity_policies, unreadable
+from compliance.analysis.references import refers_to
+from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import (
-    IDENTITY_POLICY_TYPES,
-    allows,
-    grants,
-    identity_policies,
-    refers_to,
-    unreadable,
-    verdict,
-)
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from compliance.analysis.policy import Principal, Statement, allow_statements, read_policy
+from compliance.analysis.references import refers_to
+from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import Principal, Statement, allow_statements, read_policy, refers_to, verdict
 
 ACCOUNT_ROOT = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$")
 # Condition keys that narrow who in an account, or which workload identity, may assume the role.

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import (
+from compliance.analysis.policy import (
     RESOURCE_POLICY_ATTRIBUTES,
     Condition,
     Statement,
     allow_statements,
-    refers_to,
     resource_policy,
-    verdict,
 )
+from compliance.analysis.references import refers_to
+from compliance.analysis.results import verdict
+from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 
 # Condition keys that pin a "*" principal to our organisation, account, resource or network path.
 # aws:SourceIp is not among them: an address range does not identify who is calling.

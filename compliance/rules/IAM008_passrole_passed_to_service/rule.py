@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.policy import IDENTITY_POLICY_TYPES, allows, grants, identity_policies, unreadable
+from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import IDENTITY_POLICY_TYPES, allows, grants, identity_policies, unreadable, verdict
 
 KEY = "iam:passedtoservice"
 

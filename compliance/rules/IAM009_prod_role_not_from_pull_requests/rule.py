@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from compliance.analysis.policy import Statement, allow_statements, read_policy
+from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
-from compliance.policy import Statement, allow_statements, read_policy, verdict
 
 GITHUB = "token.actions.githubusercontent.com"
 PROD = re.compile(r"(^|[-_./])prod([-_./]|$)", re.IGNORECASE)

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from compliance.analysis.values import get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.values import get
 
 MINIMUM_PROD_DAYS = 365
 ENV_KEYS = ("environment", "env", "stage")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.attachments import companions
+from compliance.analysis.references import companions
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.values import blocks, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import blocks, truth
 
 REQUIRED = ("AUDIT_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS")
 

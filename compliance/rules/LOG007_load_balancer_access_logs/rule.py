@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.values import get, is_set, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import get, is_set, truth
 
 
 def check(resource: Resource, model: Model) -> Result | None:

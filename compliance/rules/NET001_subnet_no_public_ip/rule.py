@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.results import switched_off
 from compliance.model import Model, Resource, Result, Rule, Severity, failed
-from compliance.network import switched_off
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.placement import placement_result, subnets_placement
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, unknown
-from compliance.network import placement_result, subnets_placement
-from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result:

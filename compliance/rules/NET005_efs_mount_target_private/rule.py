@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.placement import placement_result, subnets_placement
 from compliance.model import Model, Resource, Result, Rule, Severity
-from compliance.network import placement_result, subnets_placement
 
 
 def check(resource: Resource, model: Model) -> Result:

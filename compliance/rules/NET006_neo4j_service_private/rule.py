@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from compliance.analysis.placement import placement_result, subnets_placement
+from compliance.analysis.values import blocks, truth
+from compliance.analysis.workloads import runs_neo4j
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, unknown
-from compliance.network import placement_result, runs_neo4j, subnets_placement
-from compliance.values import blocks, truth
 
 
 def check(resource: Resource, model: Model) -> Result | None:

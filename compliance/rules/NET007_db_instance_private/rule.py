@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.analysis.placement import subnet_group_result
+from compliance.analysis.references import configured, targets
+from compliance.analysis.values import truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, unknown
-from compliance.network import configured, subnet_group_result, targets
-from compliance.values import truth
 
 
 def check(resource: Resource, model: Model) -> Result:

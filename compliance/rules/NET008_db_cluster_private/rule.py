@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.placement import subnet_group_result
+from compliance.analysis.references import configured
 from compliance.model import Model, Resource, Result, Rule, Severity
-from compliance.network import configured, subnet_group_result
 
 GROUP_KEY = {"aws_neptune_cluster": "neptune_subnet_group_name"}
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from compliance.analysis.ingress import is_world, network_of
+from compliance.analysis.references import left_unset
+from compliance.analysis.values import blocks, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.network import is_world, left_unset, network_of
-from compliance.values import blocks, truth
 
 
 def check(resource: Resource, model: Model) -> Result:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.network import (
-    LB_TYPES,
+from compliance.analysis.ingress import (
     Ingress,
     attachments,
-    configured,
     describe_ports,
     ingress_of,
     is_world,
     network_of,
     security_group_of,
 )
-from compliance.values import truth
+from compliance.analysis.references import configured
+from compliance.analysis.results import first_worst
+from compliance.analysis.values import truth
+from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
 
 WEB_PORTS = ((80, 80), (443, 443))
 TCP = {"tcp", "6"}
+
+
+LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -26,12 +29,8 @@ def check(resource: Resource, model: Model) -> Result | None:
         return unknown("ingress rules are not known before apply")
     if resource.type == "aws_security_group_rule" and not permissions:
         return None  # an egress rule
-    results = [_judge(permission, resource, model) for permission in permissions]
-    for status in (Status.FAIL, Status.UNKNOWN, Status.PASS):
-        for result in results:
-            if result is not None and result.status is status:
-                return result
-    return passed("no ingress from the internet")
+    chosen = first_worst(_judge(permission, resource, model) for permission in permissions)
+    return passed("no ingress from the internet") if chosen is None else chosen
 
 
 def _judge(permission: Ingress, resource: Resource, model: Model) -> Result | None:

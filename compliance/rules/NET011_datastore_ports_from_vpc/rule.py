@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.network import (
-    NEO4J_PORTS,
+from compliance.analysis.ingress import (
     Ingress,
-    guarded_ports,
+    attachments,
     ingress_of,
     inside_vpc,
     is_world,
     network_of,
     security_group_of,
-    vpc_of,
 )
+from compliance.analysis.placement import vpc_of
+from compliance.analysis.results import first_worst
+from compliance.analysis.workloads import NEO4J_PORTS, runs_neo4j
+from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
+
+SEARCH_TYPES = ("aws_opensearch_domain", "aws_elasticsearch_domain")
+
+
+def guarded_ports(group: Resource, model: Model) -> dict[int, str]:
+    """Data store ports a group guards, by what it is attached to: OpenSearch 443 for a search domain's
+    group, Neo4j's ports for a Neo4j service's group."""
+    ports: dict[int, str] = {}
+    for user in attachments(group, model):
+        if user.type in SEARCH_TYPES:
+            ports[443] = f"OpenSearch ({user.address})"
+        elif user.type == "aws_ecs_service" and runs_neo4j(user, model):
+            ports.update(dict.fromkeys(NEO4J_PORTS, f"Neo4j ({user.address})"))
+    return ports
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -32,10 +47,9 @@ def check(resource: Resource, model: Model) -> Result | None:
         return None
     vpc = vpc_of(groups[0], model) if len(groups) == 1 else None
     results = [_sources(p, ports, vpc, model) for p, ports in hits]
-    for status in (Status.FAIL, Status.UNKNOWN):
-        for result in results:
-            if result.status is status:
-                return result
+    chosen = first_worst(results)
+    if chosen is not None and chosen.status is not Status.PASS:
+        return chosen
     names = sorted({what for _, ports in hits for what in ports.values()})
     return passed(f"{', '.join(names)} reachable only from the VPC's CIDR or from security groups")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.ingress import rule_blocks
+from compliance.analysis.references import targets
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.network import rule_blocks, targets
 
 RULE_TYPES = (
     "aws_security_group_rule",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.residency import GLOBAL_SERVICE_REGION, allowed_reason, region_result
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, failed, passed
-from compliance.residency import GLOBAL_SERVICE_REGION, allowed_reason, region_result
 
 
 def check(resource: Resource, model: Model) -> Result | None:
@@ -57,7 +57,7 @@ RULE = Rule(
     "alias is accepted only for resources AWS requires there (CloudFront certificates, CLOUDFRONT-scope WAF).",
     remediation='Set region = "ca-central-1" (or "ca-west-1") in every provider "aws" block, through a '
     "validated variable if it varies; keep us-east-1 to an aliased provider used only by allow-listed "
-    "resources (compliance/residency.py).",
+    "resources (compliance/analysis/residency.py).",
     controls={"PIPEDA": ("4.1.3", "4.7.1")},
     check=check,
     help_uri="https://docs.aws.amazon.com/general/latest/gr/rande.html",

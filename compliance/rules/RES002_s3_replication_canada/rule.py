@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.analysis.references import configured_blocks
+from compliance.analysis.residency import regions_result, s3_bucket_region
+from compliance.analysis.values import blocks, get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.network import configured_blocks
-from compliance.residency import regions_result, s3_bucket_region
-from compliance.values import blocks, get
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.residency import destination_region, regions_result
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.residency import destination_region, regions_result
-from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.residency import region_result, resource_region
 from compliance.model import Model, Resource, Result, Rule, Severity
-from compliance.residency import region_result, resource_region
 
 
 def check(resource: Resource, model: Model) -> Result:

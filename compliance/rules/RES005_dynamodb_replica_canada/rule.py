@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.residency import region_result, regions_result, resource_region
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.residency import region_result, regions_result, resource_region
-from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from compliance.analysis.references import configured_blocks
+from compliance.analysis.residency import regions_result
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.network import configured_blocks
-from compliance.residency import regions_result
 
 
 def check(resource: Resource, model: Model) -> Result | None:

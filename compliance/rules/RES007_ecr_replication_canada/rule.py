@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from compliance.analysis.residency import regions_result
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
-from compliance.residency import regions_result
-from compliance.values import blocks
 
 
 def check(resource: Resource, model: Model) -> Result | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from compliance.attachments import companions
+from compliance.analysis.references import companions
+from compliance.analysis.values import get
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
-from compliance.values import get
 
 # A secret that cannot rotate (a third party's API key) says so, with a reason or ticket, in this tag.
 EXEMPTION_TAG = "RotationExemption"

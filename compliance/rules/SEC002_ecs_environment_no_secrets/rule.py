@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from compliance.analysis.secret_values import looks_secret_name, secret_ref, secret_value_kind
+from compliance.analysis.values import decoded_json
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.secrets import looks_secret_name, secret_ref, secret_value_kind
-from compliance.values import decoded_json
 
 
 def containers(value: Any) -> list[Mapping[str, Any]] | Unknown | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.secret_values import looks_secret_name, secret_keys, secret_ref
 from compliance.model import Model, Resource, Result, Rule, Severity, failed, passed
-from compliance.secrets import looks_secret_name, secret_keys, secret_ref
 
 
 def why_secret(resource: Resource) -> str | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.secret_values import looks_secret_name, secret_keys, secret_value_kind
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.secrets import looks_secret_name, secret_keys, secret_value_kind
 
 
 def check(resource: Resource, model: Model) -> Result | None:

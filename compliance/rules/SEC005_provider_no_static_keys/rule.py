@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from compliance.analysis.secret_values import is_placeholder
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-from compliance.secrets import is_placeholder
 
 CREDENTIALS = ("access_key", "secret_key", "token")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.analysis.secret_values import RANDOM_PASSWORD
+from compliance.analysis.values import get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed
-from compliance.secrets import RANDOM_PASSWORD
-from compliance.values import get
 
 # type -> (arguments stored in state, signs of the write-only or managed alternative). A write-only
 # value is null in plans by design, so its companion *_wo_version is what shows it is used.

@@ -59,7 +59,7 @@ module "stack" {
     single_nat_gateway = false
   }
   domain_name          = "api.notegen.ai"
-  api                  = { image_tag = "v0.1.0", cpu = 1024, memory = 2048, scaling = { desired_count = 3, min_count = 3, max_count = 12 } }
+  api                  = { image_tag = "v0.1.0", azure_openai = { endpoint = "https://notegen-prod.openai.azure.com" }, cpu = 1024, memory = 2048, scaling = { desired_count = 3, min_count = 3, max_count = 12 } }
   opensearch           = { instance_type = "r6g.large.search", instance_count = 3, zone_count = 3, volume_size = 100 }
   neo4j_admin_password = ephemeral.aws_secretsmanager_random_password.neo4j.random_password
   neo4j                = { cpu = 2048, memory = 8192, heap = "3G", page_cache = "3G", restore = var.neo4j_restore }

@@ -58,7 +58,7 @@ module "stack" {
     single_nat_gateway = true
   }
   domain_name          = "api.staging.notegen.ai"
-  api                  = { image_tag = "v0.1.0", scaling = { desired_count = 1, min_count = 1, max_count = 3 } }
+  api                  = { image_tag = "v0.1.0", azure_openai = { endpoint = "https://notegen-staging.openai.azure.com" }, scaling = { desired_count = 1, min_count = 1, max_count = 3 } }
   opensearch           = { instance_type = "t3.medium.search", instance_count = 2, zone_count = 2, volume_size = 20 }
   neo4j_admin_password = ephemeral.aws_secretsmanager_random_password.neo4j.random_password
   neo4j                = { cpu = 1024, memory = 4096, heap = "1G", page_cache = "1G", restore = var.neo4j_restore }

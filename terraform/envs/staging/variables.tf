@@ -15,6 +15,7 @@ variable "neo4j_restore" {
   type = object({
     enabled      = optional(bool, false)
     version_id   = optional(string)
+    force        = optional(bool, false)
     command      = optional(string)
     endpoint_url = optional(string)
     wait         = optional(bool, true)

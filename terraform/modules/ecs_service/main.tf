@@ -1,6 +1,7 @@
 # The FastAPI service on Fargate behind an internet-facing ALB that speaks only TLS 1.2+/1.3.
 locals {
   container_name = "api"
+  environment    = merge(var.environment_variables, { PORT = tostring(var.container_port) })
 
   secret_arn_list = distinct([for s in values(var.secret_arns) : s.secret_arn])
   container_secrets = concat(
@@ -275,8 +276,9 @@ module "task" {
     image                    = "${var.image.repository_url}:${var.image.tag}"
     readonly_root_filesystem = true
     ports                    = [var.container_port]
-    environment              = [for k in sort(keys(var.environment_variables)) : { name = k, value = var.environment_variables[k] }]
+    environment              = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
     secrets                  = local.container_secrets
+    health_check             = var.container_health_check
   }
   execution_policies = {
     for name, statements in local.execution_statements : name => jsonencode({ Version = "2012-10-17", Statement = statements })

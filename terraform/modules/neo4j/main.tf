@@ -209,14 +209,28 @@ module "task" {
     image        = var.image
     ports        = [7474, 7687]
     mount_points = [{ source_volume = "data", container_path = "/data" }]
+    # Bolt accepts only TLS: the key and certificate come from the TLS secret at task start and are written
+    # where Neo4j's bolt SSL policy reads them (its default file names private.key and public.crt), then the
+    # image's own entrypoint starts Neo4j.
+    entry_point = ["/bin/bash", "-c"]
+    command     = [file("${path.module}/start-with-tls.sh")]
     environment = [
       { name = "NEO4J_PLUGINS", value = jsonencode(var.plugins) },
       { name = "NEO4J_server_memory_heap_initial__size", value = var.task_size.heap },
       { name = "NEO4J_server_memory_heap_max__size", value = var.task_size.heap },
       { name = "NEO4J_server_memory_pagecache_size", value = var.task_size.page_cache },
       { name = "NEO4J_dbms_security_procedures_unrestricted", value = "apoc.*,gds.*" },
+      { name = "NEO4J_server_bolt_tls__level", value = "REQUIRED" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_enabled", value = "true" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_base__directory", value = "/ssl/bolt" },
     ]
-    secrets = [{ name = "NEO4J_AUTH", value_from = "${aws_secretsmanager_secret.this.arn}:auth::" }]
+    secrets = [
+      { name = "NEO4J_AUTH", value_from = "${aws_secretsmanager_secret.this.arn}:auth::" },
+      { name = "BOLT_TLS_KEY", value_from = "${var.tls.secret_arn}:private_key::" },
+      { name = "BOLT_TLS_CERTIFICATE", value_from = "${var.tls.secret_arn}:certificate::" },
+    ]
+    # Bolt's port answers once Neo4j is up (bash's /dev/tcp: the image has no curl).
+    health_check = { command = ["CMD-SHELL", "bash -c '</dev/tcp/127.0.0.1/7687' || exit 1"], interval = 30, timeout = 5, retries = 3, start_period = 120 }
   }
   execution_policies = {
     start-task = jsonencode({
@@ -229,10 +243,10 @@ module "task" {
           Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
         },
         {
-          Sid      = "ReadAdminSecret"
+          Sid      = "ReadAdminAndTlsSecrets"
           Effect   = "Allow"
           Action   = ["secretsmanager:GetSecretValue"]
-          Resource = [aws_secretsmanager_secret.this.arn]
+          Resource = [aws_secretsmanager_secret.this.arn, var.tls.secret_arn]
         },
         {
           Sid      = "DecryptAdminSecret"
@@ -369,6 +383,7 @@ resource "terraform_data" "restore" {
       SUBNETS         = join(",", var.network.private_subnet_ids)
       SECURITY_GROUPS = aws_security_group.this.id
       BACKUP_VERSION  = local.backup_version == null ? "" : local.backup_version
+      FORCE           = var.restore.force ? "true" : "false"
       WAIT            = var.restore.wait ? "true" : "false"
     }
   }

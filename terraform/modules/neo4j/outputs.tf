@@ -1,6 +1,6 @@
 output "bolt_uri" {
-  description = "Bolt URI of Neo4j through Cloud Map (inside the VPC)."
-  value       = "bolt://neo4j.${var.cluster.namespace_name}:7687"
+  description = "Bolt URI of Neo4j through Cloud Map (inside the VPC), TLS only: its certificate names this host."
+  value       = "bolt+s://neo4j.${var.cluster.namespace_name}:7687"
 }
 
 output "http_uri" {

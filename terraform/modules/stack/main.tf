@@ -85,23 +85,30 @@ module "api" {
     bucket_name   = "${local.name}-alb-logs-${local.account_id}"
     force_destroy = var.protection.force_destroy_buckets
   }
+  # The service's configuration contract (service/settings.py; tests/service/test_contract.py holds the two
+  # together): secrets by reference, everything else as plain values.
   secret_arns = {
-    AZURE_OPENAI_ENDPOINT    = { secret_arn = module.secrets.arns["azure-openai"], json_key = "endpoint" }
-    AZURE_OPENAI_API_KEY     = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_key" }
-    AZURE_OPENAI_API_VERSION = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_version" }
-    LANGFUSE_HOST            = { secret_arn = module.secrets.arns["langfuse"], json_key = "host" }
-    LANGFUSE_PUBLIC_KEY      = { secret_arn = module.secrets.arns["langfuse"], json_key = "public_key" }
-    LANGFUSE_SECRET_KEY      = { secret_arn = module.secrets.arns["langfuse"], json_key = "secret_key" }
-    NEO4J_USERNAME           = { secret_arn = module.neo4j.secret_arn, json_key = "username" }
-    NEO4J_PASSWORD           = { secret_arn = module.neo4j.secret_arn, json_key = "password" }
+    API_CLIENTS          = { secret_arn = module.secrets.arns["api"], json_key = "api_clients" }
+    AUDIT_HMAC_KEY       = { secret_arn = module.secrets.arns["api"], json_key = "audit_hmac_key" }
+    AZURE_OPENAI_API_KEY = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_key" }
+    NEO4J_USERNAME       = { secret_arn = module.neo4j.secret_arn, json_key = "username" }
+    NEO4J_PASSWORD       = { secret_arn = module.neo4j.secret_arn, json_key = "password" }
+    NEO4J_CA_CERT        = { secret_arn = module.secrets.arns["neo4j-tls"], json_key = "ca_certificate" }
   }
-  parameters = {
-    NEO4J_URI           = module.config.arns["neo4j_uri"]
-    OPENSEARCH_ENDPOINT = module.config.arns["opensearch_endpoint"]
-    AWS_REGION          = module.config.arns["aws_region"]
+  environment_variables = {
+    APP_ENV                           = var.environment
+    AWS_REGION                        = var.region
+    NEO4J_URI                         = module.neo4j.bolt_uri
+    OPENSEARCH_ENDPOINT               = "https://${module.opensearch.endpoint}"
+    OPENSEARCH_AUTH_METHOD            = "sigv4"
+    EMBEDDING_PROVIDER                = "azure-openai"
+    NOTE_GENERATOR                    = "azure-openai"
+    AZURE_OPENAI_ENDPOINT             = var.api.azure_openai.endpoint
+    AZURE_OPENAI_API_VERSION          = var.api.azure_openai.api_version
+    AZURE_OPENAI_CHAT_DEPLOYMENT      = var.api.azure_openai.chat_deployment
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT = var.api.azure_openai.embedding_deployment
   }
-  environment_variables = { APP_ENV = var.environment }
-  decrypt_kms_key_arns  = [module.kms.arn]
+  decrypt_kms_key_arns = [module.kms.arn]
   task_policy_statements = [{
     sid       = "OpenSearchHttp"
     actions   = module.opensearch.http_actions
@@ -157,6 +164,7 @@ module "neo4j" {
   backup                  = { bucket_name = module.backup_bucket.id, bucket_kms_key_arn = module.kms.arn }
   restore                 = var.neo4j.restore
   efs_backup_policy       = var.emulator_compat.efs_backup_policy
+  tls                     = { secret_arn = module.secrets.arns["neo4j-tls"] }
 }
 
 module "backup_bucket" {
@@ -211,6 +219,12 @@ module "secrets" {
   environment             = var.environment
   kms_key_arn             = module.kms.arn
   recovery_window_in_days = var.secret_recovery_window_days
+  definitions = {
+    azure-openai = { description = "Azure OpenAI API key (JSON: api_key)" }
+    langfuse     = { description = "Langfuse host and keys (JSON: host, public_key, secret_key)" }
+    api          = { description = "API clients and audit key (JSON: api_clients = list of client, scopes, token_sha256; audit_hmac_key)" }
+    neo4j-tls    = { description = "Neo4j Bolt TLS (JSON: private_key, certificate, ca_certificate; PEM)" }
+  }
   rotation = {
     lambda_arn = module.rotation.arn
     days       = var.secret_rotation_days

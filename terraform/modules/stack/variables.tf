@@ -65,7 +65,7 @@ variable "certificate_wait_for_validation" {
 }
 
 variable "api" {
-  description = "The API service: image tag, task size and scaling."
+  description = "The API service: image tag, task size, scaling, and the Azure OpenAI resource it calls (endpoint, API version, chat and embedding deployments; the key is a secret)."
   type = object({
     image_tag = string
     cpu       = optional(number, 512)
@@ -75,7 +75,18 @@ variable "api" {
       min_count     = optional(number, 2)
       max_count     = optional(number, 6)
     }), {})
+    azure_openai = object({
+      endpoint             = string
+      api_version          = optional(string, "2024-10-21")
+      chat_deployment      = optional(string, "gpt-4o")
+      embedding_deployment = optional(string, "text-embedding-3-small")
+    })
   })
+
+  validation {
+    condition     = can(regex("^https://[a-z0-9-]+\\.openai\\.azure\\.com/?$", var.api.azure_openai.endpoint))
+    error_message = "The Azure OpenAI endpoint must be https://<resource>.openai.azure.com."
+  }
 }
 
 variable "opensearch" {
@@ -99,6 +110,7 @@ variable "neo4j" {
     restore = optional(object({
       enabled      = optional(bool, false)
       version_id   = optional(string)
+      force        = optional(bool, false)
       command      = optional(string)
       endpoint_url = optional(string)
       wait         = optional(bool, true)

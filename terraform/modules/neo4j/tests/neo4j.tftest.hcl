@@ -58,10 +58,27 @@ variables {
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
   admin_password    = "test-only-not-a-secret"
   admin_secret_name = "notegen-test/neo4j-admin"
+  tls               = { secret_arn = "arn:aws:secretsmanager:ca-central-1:111122223333:secret:notegen-test/neo4j-tls-AbCdEf" }
 }
 
 run "secure_defaults" {
   command = apply
+
+  assert {
+    condition     = output.bolt_uri == "bolt+s://neo4j.test.notegen.internal:7687"
+    error_message = "Clients are given an encrypted Bolt URI."
+  }
+  assert {
+    condition = alltrue([for setting in [
+      { name = "NEO4J_server_bolt_tls__level", value = "REQUIRED" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_enabled", value = "true" },
+    ] : contains(jsondecode(module.task.container_definitions)[0].environment, setting)])
+    error_message = "Bolt must require TLS."
+  }
+  assert {
+    condition     = startswith(jsondecode(module.task.container_definitions)[0].healthCheck.command[0], "CMD")
+    error_message = "Neo4j's container checks its own health."
+  }
 
   assert {
     condition     = aws_efs_file_system.this.encrypted && aws_efs_file_system.this.kms_key_id == var.kms_key_arn
@@ -141,6 +158,25 @@ run "restore_follows_the_current_object" {
     condition     = terraform_data.restore[0].triggers_replace.version == "v-current" && terraform_data.restore[0].triggers_replace.etag == "etag-current"
     error_message = "Without a pinned version, the object's current version and ETag drive the restore."
   }
+}
+
+run "forced_restore_of_a_pinned_version" {
+  command = plan
+  variables {
+    restore = { enabled = true, version_id = "v3", force = true, command = "true" }
+  }
+  assert {
+    condition     = terraform_data.restore[0].triggers_replace.version == "v3"
+    error_message = "A forced restore runs for its pinned version."
+  }
+}
+
+run "reject_forced_restore_of_an_unpinned_version" {
+  command = plan
+  variables {
+    restore = { enabled = true, force = true, command = "true" }
+  }
+  expect_failures = [var.restore]
 }
 
 run "reject_short_prod_recovery_window" {

@@ -26,7 +26,7 @@ variables {
     ]
   }
   domain_name        = "api.test.notegen.example"
-  api                = { image_tag = "v1.0.0" }
+  api                = { image_tag = "v1.0.0", azure_openai = { endpoint = "https://notegen-test.openai.azure.com" } }
   opensearch         = { instance_type = "r6g.large.search", instance_count = 2, zone_count = 2, volume_size = 20 }
   log_retention_days = 365
   github             = { repository = "notegen/notegen-ai-apis" }
@@ -43,7 +43,7 @@ run "names_and_wiring" {
     error_message = "Services are named <project>-<environment>-<service>."
   }
   assert {
-    condition     = output.neo4j_bolt_uri == "bolt://neo4j.prod.notegen.internal:7687"
+    condition     = output.neo4j_bolt_uri == "bolt+s://neo4j.prod.notegen.internal:7687"
     error_message = "The API reaches Neo4j through the env's Cloud Map namespace."
   }
   assert {
