@@ -57,10 +57,23 @@ class Unknown:
     `refs` are absolute resource addresses the value derives from, e.g. ``module.vpc.aws_subnet.private``
     (instance keys kept when the reference had them). An Unknown with refs is a reference to an
     existing object, so it is *set*; an Unknown without refs is simply unknown.
+
+    A value the configuration leaves unset is None in every form, never an Unknown: the plan loader
+    marks an optional+computed argument the configuration does not write as None, as HCL does.
+    `dynamic` marks a plan value inside a `dynamic` block whose for_each is known only after apply: the
+    block itself may stand for no block or for many.
+    `parts` is the known text of a string built by a template around unknown values: literal pieces,
+    None for each unknown piece (``("arn:", None, ":iam::aws:policy/ReadOnlyAccess")``); () otherwise.
+    `attribute` names the attribute of a value that is exactly one resource's attribute, passed on
+    unchanged (through locals, module inputs and outputs, try()); anything computed from it drops it.
     """
 
     refs: tuple[str, ...] = ()
     reason: str = ""
+    dynamic: bool = False
+    # Detail for partial evaluation, not identity: two unknowns of the same refs and reason are equal.
+    parts: tuple[str | None, ...] = field(default=(), compare=False)
+    attribute: str = field(default="", compare=False)  # read by a bare reference (cidr_block); "" if computed
 
     def __bool__(self) -> bool:
         raise TypeError("Unknown has no truth value; test it with isinstance")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.analysis.references import configured, references, targets
+from compliance.analysis.references import references, targets
 from compliance.analysis.results import first_worst
 from compliance.analysis.values import get
 from compliance.model import CANADA, Model, Resource, Result, Status, Unknown, failed, passed, unknown
@@ -67,7 +67,7 @@ def allowed_regions_text(allowed: Collection[str]) -> str:
 def resource_region(resource: Resource) -> Any:
     """Where a resource lives: its own `region` argument (AWS provider 6) when the configuration sets
     one, known or not, else its provider's region."""
-    own = configured(resource, "region")
+    own = resource.values.get("region")
     return own if isinstance(own, str | Unknown) else resource.region
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from compliance.loaders.hcl import functions
@@ -202,7 +203,7 @@ class Evaluator:
         unknowns = [p for p in pieces if isinstance(p, Unknown)]
         if not unknowns:
             return "".join(pieces)
-        return json_with_unknowns(pieces) or merge_unknown(unknowns)
+        return json_with_unknowns(pieces) or replace(merge_unknown(unknowns), parts=_known_parts(pieces))
 
     def _render_into(self, items: list[Any], ctx: Context, env: Env, out: list[Any]) -> None:
         for item in items:
@@ -486,3 +487,16 @@ _DISPATCH: dict[str, Callable[[Evaluator, Any, Context, Env], Any]] = {
 }
 
 __all__ = ["EvalError", "Evaluator", "apply_steps", "encode_json"]
+
+
+def _known_parts(pieces: list[Any]) -> tuple[str | None, ...]:
+    """A template's known text: adjacent literal pieces joined, None for each unknown piece."""
+    parts: list[str | None] = []
+    for piece in pieces:
+        if isinstance(piece, Unknown):
+            parts.append(None)
+        elif parts and isinstance(parts[-1], str):
+            parts[-1] += str(piece)
+        else:
+            parts.append(str(piece))
+    return tuple(parts)

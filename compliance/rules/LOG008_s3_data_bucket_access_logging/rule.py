@@ -8,8 +8,9 @@ configuration marks as holding no data.
 from __future__ import annotations
 
 from compliance.analysis.buckets import non_data_reason
-from compliance.analysis.references import companions, configured_blocks
+from compliance.analysis.references import companions
 from compliance.analysis.results import verdict
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, passed
 from compliance.rules.ENC008_s3_data_bucket_kms.log_delivery import log_delivery_service
 
@@ -29,7 +30,7 @@ def check(resource: Resource, model: Model) -> Result:
             doubts.append(f"{logging.address} may log this bucket, but its bucket is not known before apply")
         elif logging.values.get("target_bucket") is not None:
             return passed(f"{logging.address} delivers access logs")
-    inline = configured_blocks(resource, "logging")
+    inline = blocks(resource.values, "logging")
     if isinstance(inline, Unknown):
         doubts.append("the logging block is not known before apply")
     elif any(block.get("target_bucket") is not None for block in inline):

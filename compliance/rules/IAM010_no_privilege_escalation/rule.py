@@ -91,7 +91,7 @@ def _granted_anywhere(action: str, policies: Policies) -> bool:
 
 
 RULE = Rule(
-    id="IAM008",
+    id="IAM010",
     title="IAM policies grant no privilege-escalation combination",
     severity=Severity.CRITICAL,
     types=IDENTITY_POLICY_TYPES,
