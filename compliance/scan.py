@@ -10,9 +10,9 @@ unknown values from the HCL's partial evaluation (compliance.loaders.plan.comple
 
 Fail-closed choices:
 - an input with no resources at all (no managed resource or data source) is bad input, not a pass;
-- a module whose source cannot be followed (registry, git, ...; the HCL loader gives it mode "module")
-  makes the scan bad input (exit 2) naming the module and its source: its resources would otherwise be
-  silently missing. Scan the plan of that root (--plan) instead, which holds every module's resources.
+- a module call the HCL loader could not follow (a registry or git source without `terraform init`'s
+  .terraform/modules; mode "module") is one `unknown` finding of SCN001 (compliance.coverage) naming the
+  call, its source and the fix, so the gate fails closed while the rest of the root is still judged.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.about import version
+from compliance.coverage import MODULE_NOT_FOLLOWED
 from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
@@ -33,7 +34,7 @@ from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_waivers, load_waivers
 
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
-RESOURCE_MODES = frozenset({"managed", "data"})
+RESOURCE_MODES = frozenset({"managed", "data", "module"})  # a module call not followed is judged too
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,8 @@ def scan(
     loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
+    if any(r.mode == "module" for item in hcl for r in item.resources):
+        rules = (*rules, MODULE_NOT_FOLLOWED)
     results = tuple(
         InputResult(
             item.input,
@@ -162,12 +165,6 @@ def _exists(path: Path, what: str) -> None:
 def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
     found = False
     for resource in resources:
-        if resource.mode == "module":
-            source = resource.values.get("source", "?")
-            raise InputError(
-                f"{resource.source.file or path}: {resource.address}: source {source!r} cannot be scanned "
-                "(only local modules are followed); scan this root's plan with --plan instead"
-            )
         found = found or resource.mode in RESOURCE_MODES
     if not found:
         raise InputError(f"{path}: no resources found to scan")
