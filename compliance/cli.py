@@ -98,14 +98,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--var-file", action="append", default=[], type=Path, metavar="FILE", dest="var_files"
     )
+    live = parser.add_argument_group("live account (read-only describes with the caller's AWS credentials)")
+    live.add_argument(
+        "--live",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="STATE_JSON",
+        help="terraform show -json of the applied state: its objects are described live and judged",
+    )
+    live.add_argument("--region", metavar="R", help="default region of the live objects (else AWS_REGION)")
+    live.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint (an emulator such as moto)")
 
 
 def run(args: argparse.Namespace) -> int:
     from compliance.formats import FORMATS
     from compliance.formats.output import emit
-    from compliance.scan import scan
+    from compliance.scan import LiveAccount, scan
     from compliance.waivers import DEFAULT
 
-    result = scan(args.paths, args.plan, args.var_files, args.waivers or DEFAULT)
+    account = LiveAccount(args.region, args.endpoint_url)
+    if (args.region or args.endpoint_url) and not args.live:
+        raise UsageError("scan: --region and --endpoint-url go with --live STATE_JSON")
+    result = scan(
+        args.paths, args.plan, args.var_files, args.waivers or DEFAULT, live=args.live, live_account=account
+    )
     emit(FORMATS[args.format](result), args.output)
     return result.exit_code

@@ -1,7 +1,8 @@
-"""Findings about what a scan could not read: a module call it could not follow is one `unknown`.
+"""Findings about what a scan could not read, each one `unknown`: a module call it could not follow
+(SCN001), an applied object the live scan could not describe (SCN002).
 
-Not a rule folder (it has no pass/fail fixtures: a plan always holds every module's resources); the
-scan adds it only when an input has such a call, so its resources are never silently missing.
+Not rule folders (they have no pass/fail fixtures: they judge the scan's reach, not a resource); the scan
+adds them only when an input has such a gap, so nothing is silently missing.
 """
 
 from __future__ import annotations
@@ -32,4 +33,23 @@ MODULE_NOT_FOLLOWED = Rule(
     "or scan the root's plan (terraform show -json) with --plan.",
     controls={"HIPAA": ("164.308(a)(1)(ii)(D)",), "PIPEDA": ("4.7",)},
     check=check,
+)
+
+
+def check_gap(resource: Resource, model: Model) -> Result:
+    kind = resource.values.get("type")
+    return Result(Status.UNKNOWN, f"{kind} not judged live: {resource.values.get('reason')}")
+
+
+LIVE_GAP = Rule(
+    id="SCN002",
+    title="Every applied resource is described live",
+    severity=Severity.HIGH,
+    types=("live_gap",),
+    rationale="A live scan judges what is deployed; an applied object it cannot describe (gone, or of a "
+    "type no live describer reads) would otherwise pass unseen.",
+    remediation="Re-apply or remove the resource from the state if it is gone; otherwise scan the plan and "
+    "HCL of the root for that type.",
+    controls={"HIPAA": ("164.308(a)(1)(ii)(D)",), "PIPEDA": ("4.7",)},
+    check=check_gap,
 )

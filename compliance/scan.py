@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.about import version
-from compliance.coverage import MODULE_NOT_FOLLOWED
+from compliance.coverage import LIVE_GAP, MODULE_NOT_FOLLOWED
 from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
@@ -40,7 +40,7 @@ RESOURCE_MODES = frozenset({"managed", "data", "module"})  # a module call not f
 @dataclass(frozen=True, slots=True)
 class ScanInput:
     path: str
-    kind: str  # "hcl" | "plan"
+    kind: str  # "hcl" | "plan" | "live"
     sha256: str
     terraform_version: str = ""  # of a plan, as the plan records it
 
@@ -101,26 +101,38 @@ def scan(
     rules: Sequence[Rule] | None = None,
     today: dt.date | None = None,
     environ: Mapping[str, str] | None = None,
+    live: Sequence[Path] = (),
+    live_account: LiveAccount | None = None,
 ) -> ScanResult:
-    """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input."""
+    """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input.
+
+    `live` holds applied states (`terraform show -json`) whose objects are described in the account of
+    `live_account` (the caller's credentials, read-only; default region from the environment)."""
     if rules is None:
         from compliance.rules import RULES
 
         rules = RULES
-    if not paths and not plans:
-        raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
+    if not paths and not plans and not live:
+        raise InputError(
+            "scan: nothing to scan: give a Terraform PATH, --plan PLAN_JSON or --live STATE_JSON"
+        )
     loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
+    account = live_account or LiveAccount()
+    described = [load_live_input(p, account, {t for r in rules for t in r.types}) for p in live]
+    loaded = (*hcl, *planned, *described)
     if any(r.mode == "module" for item in hcl for r in item.resources):
         rules = (*rules, MODULE_NOT_FOLLOWED)
+    if any(r.type == LIVE_GAP.types[0] for item in described for r in item.resources):
+        rules = (*rules, LIVE_GAP)
     results = tuple(
         InputResult(
             item.input,
             item.resources,
             apply_waivers(sorted(run(rules, Model(judged(item.resources))), key=_order), loaded_waivers),
         )
-        for item in (*hcl, *planned)
+        for item in loaded
     )
     return ScanResult(
         inputs=tuple(item.input for item in results),
@@ -155,6 +167,27 @@ def load_plan_input(path: Path) -> Loaded:
     _check_resources(path, plan.resources)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Loaded(ScanInput(str(path), "plan", digest, plan.terraform_version), plan.resources)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAccount:
+    """Where `--live` describes: a region (default: AWS_REGION) and an endpoint (an emulator in tests)."""
+
+    region: str | None = None
+    endpoint_url: str | None = None
+
+
+def load_live_input(path: Path, account: LiveAccount, judged_types: Iterable[str]) -> Loaded:
+    """An applied state's objects, described live with the caller's credentials (never written to)."""
+    from compliance.loaders.live.account import caller_clients, default_region, load_live, read_state
+
+    _exists(path, "state")
+    state = read_state(path)
+    clients = caller_clients(default_region(account.region), account.endpoint_url)
+    resources = load_live(state, clients, frozenset(judged_types))
+    _check_resources(path, resources)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Loaded(ScanInput(str(path), "live", digest, str(state.get("terraform_version") or "")), resources)
 
 
 def _exists(path: Path, what: str) -> None:
