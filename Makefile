@@ -12,7 +12,7 @@ export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean
+.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean services
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
@@ -67,7 +67,7 @@ gate: setup
 
 ## test: lint, types, terraform checks and every test (unit, integration on moto and LocalStack, bench smoke)
 test: setup lint typecheck terraform-check
-	$(PY) -m pytest
+	$(PY) -m pytest --junitxml=build/test-results/junit.xml
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -87,6 +87,10 @@ evidence: setup
 
 integration: setup $(LOCALSTACK_VENV)/.installed
 	INTEGRATION_EMULATORS=$(AWS_EMULATOR) $(PY) -m pytest tests/integration -m integration
+
+## services: real Neo4j (and OpenSearch, where its launcher exists) on 127.0.0.1 for people, until Ctrl-C
+services: setup
+	$(PY) -m emulator.services
 
 bench: setup
 	$(PY) -m bench

@@ -39,8 +39,8 @@ from neo4j.exceptions import Neo4jError as DriverError
 from emulator.localstack import stop_process_group
 from emulator.moto import _die_with_parent, free_port
 from emulator.neo4j_jars import Neo4jError, ensure_jars, java_command
-from emulator.neo4j_tls import write_test_pki
-from emulator.process import rss_mib
+from emulator.process import log_tail, rss_mib
+from emulator.tls import write_test_pki
 
 __all__ = ["Neo4jError", "Neo4jServer", "start", "stop_all"]
 
@@ -104,7 +104,13 @@ class Neo4jServer:
         return rss_mib(self.pid)
 
     def log_tail(self, lines: int = 40) -> str:
-        return log_tail(self.instance_dir, lines)
+        """The last lines of neo4j.log (the server's own log) and of the JVM's console output."""
+        logs = self.instance_dir / "logs"
+        console = logs / "console.log"
+        tail = log_tail(self.log, lines)
+        if console.exists() and console.stat().st_size:
+            tail += "\n" + log_tail(console, lines)
+        return tail
 
     def stop(self, timeout: float = 60.0) -> None:
         """SIGTERM the JVM's process group (a clean shutdown), SIGKILL after `timeout`; remove what start made."""
@@ -115,20 +121,6 @@ class Neo4jServer:
             _RUNNING.discard(self)
         stop_process_group(self.process, timeout)
         _remove_instance(self.instance_dir, self.data_dir if self.owns_data else None)
-
-
-def log_tail(instance_dir: Path, lines: int = 40) -> str:
-    """The last lines of neo4j.log (the server's own log) and of the JVM's console output."""
-    parts = []
-    for name in ("neo4j.log", "console.log"):
-        path = instance_dir / "logs" / name
-        try:
-            text = path.read_text(errors="replace").strip()
-        except OSError:
-            continue
-        if text:
-            parts.append(f"--- {path}\n" + "\n".join(text.splitlines()[-lines:]))
-    return "\n".join(parts) or f"(no log under {instance_dir / 'logs'})"
 
 
 def _remove_instance(instance_dir: Path, data_dir: Path | None) -> None:
@@ -157,8 +149,8 @@ def _config(instance: Path, jars: Path, data: Path, port: int, certificates: Pat
         "server.bolt.tls_level": "REQUIRED",
         "dbms.ssl.policy.bolt.enabled": "true",
         "dbms.ssl.policy.bolt.base_directory": certificates,
-        "dbms.ssl.policy.bolt.private_key": "private.key",
-        "dbms.ssl.policy.bolt.public_certificate": "public.crt",
+        "dbms.ssl.policy.bolt.private_key": "server-key.pem",
+        "dbms.ssl.policy.bolt.public_certificate": "server.pem",
         "dbms.ssl.policy.bolt.client_auth": "NONE",
         "server.http.enabled": "false",
         "server.https.enabled": "false",
@@ -167,6 +159,8 @@ def _config(instance: Path, jars: Path, data: Path, port: int, certificates: Pat
         "server.memory.heap.initial_size": HEAP,
         "server.memory.heap.max_size": HEAP,
         "server.memory.pagecache.size": PAGE_CACHE,
+        # Transaction logs grow as written instead of 256 MiB each up front: small stores, quick archives.
+        "db.tx_log.preallocate": "false",
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 

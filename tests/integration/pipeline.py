@@ -5,6 +5,8 @@ unit tests; tests wait on it with progress lines."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +34,8 @@ def terraform_environment(endpoint_url: str) -> dict[str, str]:
             **FAKE_CREDENTIALS,
             "AWS_REGION": REGION,
             "AWS_ENDPOINT_URL": endpoint_url,  # anything not overridden still lands on the emulator
+            # the restore's local-exec runs `aws`: the CLI pinned in requirements.lock, beside this python
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
     )
 

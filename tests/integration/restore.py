@@ -14,6 +14,9 @@ import hcl2
 from tests.integration.pipeline import Pipeline
 
 RECORD = "module.neo4j.terraform_data.restore[0]"
+SCRIPT = (
+    Path(__file__).resolve().parents[2] / "terraform" / "modules" / "neo4j" / "scripts" / "restore_task.sh"
+)
 
 
 def archive(marker: str) -> bytes:

@@ -3,6 +3,7 @@ data written and read back through the official Python driver."""
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from pathlib import Path
@@ -11,8 +12,8 @@ import neo4j
 import pytest
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from emulator.neo4j import Neo4jServer
-from emulator.neo4j_tls import write_test_pki
+from emulator.neo4j import Neo4jError, Neo4jServer, start
+from emulator.tls import write_test_pki
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +108,33 @@ def test_data_written_is_read_back(neo4j_server: Neo4jServer) -> None:
             ).data()
         )
     assert records == [{"id": "note-1"}]
+
+
+def test_native_compose_and_terraform_run_the_same_neo4j_minor() -> None:
+    """The pom's Neo4j and APOC, the compose file's image and the module's default image: one minor."""
+    root = Path(__file__).resolve().parents[2]
+    pom = (root / "emulator" / "neo4j-server" / "pom.xml").read_text()
+    native = re.search(r"<neo4j.version>(\d+\.\d+)\.\d+</neo4j.version>", pom)
+    apoc = re.search(r"<apoc.version>(\d+\.\d+)\.\d+</apoc.version>", pom)
+    compose = re.search(
+        r"image: neo4j:(\d+\.\d+)-community", (root / "localstack" / "docker-compose.yml").read_text()
+    )
+    module = re.search(
+        r'default\s+=\s+"public.ecr.aws/docker/library/neo4j:(\d+\.\d+)-community"',
+        (root / "terraform" / "modules" / "neo4j" / "variables.tf").read_text(),
+    )
+    assert native and apoc and compose and module
+    assert {native[1], apoc[1], compose[1], module[1]} == {"5.15"}
+
+
+def test_a_server_that_cannot_start_fails_with_its_log_tail(tmp_path: Path) -> None:
+    """Bolt's port already taken: start() raises with the server's own log, and leaves nothing running."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(Neo4jError, match="Address already in use") as failure:
+            start(tmp_path, lambda _: None, port=busy.getsockname()[1])
+    assert "neo4j.log" in str(failure.value)
+    (instance,) = tmp_path.iterdir()
+    assert [p.name for p in instance.iterdir()] == ["logs"], "config, keys, password and data are removed"
+    assert not (instance / "data").exists()

@@ -247,8 +247,10 @@ BACKUP_KEY = "neo4j-data-volume.tar.gz"
 
 
 def test_neo4j_backup_restore_runs_once(applied: Pipeline, report: dict[str, Any]) -> None:
-    """Backup object in S3 -> the terraform_data restore launches the one-time task once; a second apply does
-    not repeat it; a new object version does."""
+    """The orchestration: backup object in S3 -> the terraform_data restore launches the one-time task once;
+    a second apply does not repeat it; a new object version does. The emulator runs no container, so what
+    the task does (restore_task.sh, checked here to be the launched command) is tested with real Neo4j
+    store files in test_neo4j_restore.py."""
     if applied.backend == "localstack":
         assert applied.subset is not None
         assert RESTORE_TASK in applied.subset.excluded, (
@@ -278,6 +280,10 @@ def test_neo4j_backup_restore_runs_once(applied: Pipeline, report: dict[str, Any
     assert restore.launched(aws, cluster, task_definition) == 1, (
         "the restore task was not launched exactly once"
     )
+    (container,) = aws("ecs").describe_task_definition(taskDefinition=task_definition)["taskDefinition"][
+        "containerDefinitions"
+    ]
+    assert container["command"] == [restore.SCRIPT.read_text()], "the task runs the module's restore_task.sh"
 
     apply_restoring(first)
     assert restore.record(applied) == record, "a second apply replaced the restore record"

@@ -99,6 +99,7 @@ variable "neo4j" {
     restore = optional(object({
       enabled      = optional(bool, false)
       version_id   = optional(string)
+      force        = optional(bool, false)
       command      = optional(string)
       endpoint_url = optional(string)
       wait         = optional(bool, true)

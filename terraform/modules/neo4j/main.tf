@@ -491,6 +491,7 @@ resource "terraform_data" "restore" {
       SUBNETS         = join(",", var.network.private_subnet_ids)
       SECURITY_GROUPS = aws_security_group.this.id
       BACKUP_VERSION  = local.backup_version == null ? "" : local.backup_version
+      FORCE           = var.restore.force ? "true" : "false"
       WAIT            = var.restore.wait ? "true" : "false"
     }
   }

@@ -174,13 +174,18 @@ variable "restore" {
     One-time restore of the backup onto EFS before Neo4j starts, run by terraform_data with local-exec.
     enabled: run it (needs a machine with the AWS CLI and ECS/EFS access). version_id: pin the backup
     version to restore (null: the object's current version, read at plan time). It reruns only when
-    bucket, key or version (or ETag) change. command/endpoint_url: how to start the task (the default
-    script calls `aws ecs run-task`; an emulator sets endpoint_url). wait: wait for the task to stop and
-    check its exit code.
+    bucket, key or version (or ETag) change. The task fills an empty volume only: on a volume that holds
+    data it refuses (exit 3, the apply fails) unless force is true, which stops Neo4j, replaces the data
+    and starts it again; force needs a pinned version_id, so a new upload never replaces live data by
+    itself (to restore the same version again: force plus `terraform apply -replace` of the restore).
+    A corrupt or unreadable archive leaves the volume as it was. command/endpoint_url: how to start the
+    task (the default script calls `aws ecs run-task`; an emulator sets endpoint_url). wait: wait for the
+    task to stop and check its exit code.
   EOT
   type = object({
     enabled      = optional(bool, false)
     version_id   = optional(string)
+    force        = optional(bool, false)
     command      = optional(string)
     endpoint_url = optional(string)
     wait         = optional(bool, true)
@@ -191,6 +196,10 @@ variable "restore" {
   validation {
     condition     = var.restore.endpoint_url == null || can(regex("^https?://", var.restore.endpoint_url))
     error_message = "endpoint_url must be an http(s) URL."
+  }
+  validation {
+    condition     = !var.restore.force || var.restore.version_id != null
+    error_message = "A forced restore replaces live data: pin the backup with version_id."
   }
 }
 

@@ -143,6 +143,25 @@ run "restore_follows_the_current_object" {
   }
 }
 
+run "forced_restore_of_a_pinned_version" {
+  command = plan
+  variables {
+    restore = { enabled = true, version_id = "v3", force = true, command = "true" }
+  }
+  assert {
+    condition     = terraform_data.restore[0].triggers_replace.version == "v3"
+    error_message = "A forced restore runs for its pinned version."
+  }
+}
+
+run "reject_forced_restore_of_an_unpinned_version" {
+  command = plan
+  variables {
+    restore = { enabled = true, force = true, command = "true" }
+  }
+  expect_failures = [var.restore]
+}
+
 run "reject_short_prod_recovery_window" {
   command = plan
   variables {
