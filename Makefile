@@ -12,12 +12,14 @@ export TF_IN_AUTOMATION := 1
 export BC_SKIP_MAPPING := TRUE
 export AWS_EMULATOR
 
-.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench fuzz clean services
+.PHONY: FORCE toolchain setup gate test lint typecheck terraform-check unit plan evidence integration bench bench-service serve fuzz clean services
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock service/requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found" >&2; exit 2; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	# The service image's own lock, a complete freeze installed without resolving (see its header).
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r service/requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -94,6 +96,15 @@ services: setup
 
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.service
+
+## bench-service: the API alone: ingest throughput and search p50/p95 at 10k chunks (bench/service-results.json)
+bench-service: setup
+	$(PY) -m bench.service
+
+## serve: the API on http://127.0.0.1:8000 against native Neo4j and OpenSearch (prints this run's token)
+serve: setup
+	$(PY) -m tools.serve
 
 fuzz: setup
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz

@@ -1,16 +1,40 @@
-"""The FastAPI app. Run: uvicorn service.main:app"""
+"""The FastAPI app. Run: uvicorn --factory service.main:create_app (settings from the environment)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 
-from service.routers import health
+from service import errors, logs, services
+from service.middleware import RequestContext
+from service.routers import health, notes, patients, search, transcripts
+from service.settings import Settings
+
+Builder = Callable[[Settings], AbstractContextManager[services.Services]]
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(title="NoteGen AI APIs", version="0.1.0")
-    app.include_router(health.router)
+def create_app(settings: Settings | None = None, build: Builder = services.build) -> FastAPI:
+    """`build` makes the clients when the app starts; tests pass their own settings (and servers)."""
+    config = settings or Settings()
+    logs.configure(config.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with build(config) as built:
+            app.state.services = built
+            yield
+
+    app = FastAPI(
+        title="NoteGen AI APIs",
+        version="1.0.0",
+        description="Clinical conversation transcripts to notes: ingest, semantic search, SOAP notes, graph.",
+        lifespan=lifespan,
+        max_body_size=config.max_request_bytes,
+    )
+    app.add_middleware(RequestContext)
+    errors.install(app)
+    for module in (health, transcripts, search, notes, patients):
+        app.include_router(module.router)
     return app
-
-
-app = create_app()

@@ -31,8 +31,8 @@ def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def test_the_three_services(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == {"localstack", "neo4j", "opensearch"}
+def test_the_four_services(services: dict[str, dict[str, Any]]) -> None:
+    assert set(services) == {"api", "localstack", "neo4j", "opensearch"}
     assert services["neo4j"]["image"] == "neo4j:5.15-community"
     assert services["opensearch"]["image"].startswith("opensearchproject/opensearch:2.")
 
@@ -112,3 +112,16 @@ def test_opensearch_is_the_native_node_version_and_its_plugins_the_same_patch(
     version = pom_property("opensearch.version")
     assert services["opensearch"]["image"] == f"opensearchproject/opensearch:{version}"
     assert pom_property("opensearch.plugin.version") == f"{version}.0"
+
+
+def test_the_api_is_configured_with_the_service_settings_names(services: dict[str, dict[str, Any]]) -> None:
+    from service.settings import contract_fields
+
+    api = services["api"]
+    assert api["build"] == {"context": "..", "dockerfile": "service/Dockerfile"}
+    assert set(api["environment"]) <= set(contract_fields())
+    assert (
+        api["depends_on"]["neo4j"]["condition"]
+        == api["depends_on"]["opensearch"]["condition"]
+        == "service_healthy"
+    )

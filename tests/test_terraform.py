@@ -18,8 +18,22 @@ ROOT = Path(__file__).resolve().parent.parent
 TERRAFORM = ROOT / "terraform"
 ENVS = TERRAFORM / "envs"
 MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if (p / "main.tf").exists())
-SHARED_ENV_FILES = ("main.tf", "variables.tf", "outputs.tf")
-ENV_FILES = {*SHARED_ENV_FILES, "terraform.tfvars", "backend.hcl", ".terraform.lock.hcl"}
+STACK = TERRAFORM / "modules" / "stack"
+# Identical in every env: the knobs an operator or an emulator run may set, the outputs, the moves.
+SHARED_ENV_FILES = ("variables.tf", "outputs.tf", "moved.tf")
+ENV_FILES = {"main.tf", *SHARED_ENV_FILES, "backend.hcl", ".terraform.lock.hcl"}
+# What staging and prod may set differently in their one call of the stack (everything else is equal).
+ENV_SPECIFIC = {
+    "account_id",
+    "network",
+    "domain_name",
+    "api",
+    "opensearch",
+    "neo4j",
+    "log_retention_days",
+    "secret_recovery_window_days",
+    "backup_retention_days",
+}
 
 
 def unquote(value: str) -> str:
@@ -36,10 +50,43 @@ def variables(path: Path) -> dict[str, dict[str, Any]]:
     return {unquote(name): body for block in blocks for name, body in block.items()}
 
 
+def without_comments(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_comments(v) for k, v in value.items() if k != "__comments__"}
+    if isinstance(value, list):
+        return [without_comments(v) for v in value]
+    return value
+
+
+def stack_call(env: str) -> dict[str, Any]:
+    calls = load(ENVS / env / "main.tf").get("module", [])
+    assert len(calls) == 1 and list(calls[0]) == ['"stack"'], f"envs/{env} calls only the stack module"
+    call: dict[str, Any] = without_comments(calls[0]['"stack"'])
+    return call
+
+
 @pytest.mark.parametrize("name", SHARED_ENV_FILES)
-def test_staging_and_prod_share_their_code(name: str) -> None:
+def test_staging_and_prod_share_their_knobs_outputs_and_moves(name: str) -> None:
     assert (ENVS / "staging" / name).read_bytes() == (ENVS / "prod" / name).read_bytes(), (
-        f"envs/staging/{name} and envs/prod/{name} differ: envs may differ only in tfvars and backend.hcl"
+        f"envs/staging/{name} and envs/prod/{name} differ: envs differ only in main.tf's values and backend.hcl"
+    )
+
+
+def test_envs_differ_only_in_what_they_should() -> None:
+    staging, prod = (load(ENVS / env / "main.tf") for env in ("staging", "prod"))
+    # The same blocks: terraform, providers, the ephemeral password and the one module call.
+    assert sorted(staging) == sorted(prod)
+    for block in ("terraform", "provider", "ephemeral"):
+        assert without_comments(staging[block]) == without_comments(prod[block]), f"envs differ in {block}"
+    assert unquote(staging["locals"][0]["environment"]) == "staging"
+    assert unquote(prod["locals"][0]["environment"]) == "prod"
+    assert without_comments(staging["locals"][0]["tags"]) == without_comments(prod["locals"][0]["tags"])
+    stage_call, prod_call = stack_call("staging"), stack_call("prod")
+    assert set(stage_call) == set(prod_call), "both envs set the same stack inputs"
+    differing = {key for key in stage_call if stage_call[key] != prod_call[key]}
+    assert differing <= ENV_SPECIFIC, f"envs differ in shared inputs: {sorted(differing - ENV_SPECIFIC)}"
+    assert {"account_id", "network", "domain_name"} <= differing, (
+        "each env has its own account, VPC and domain"
     )
 
 
@@ -47,7 +94,20 @@ def test_staging_and_prod_share_their_code(name: str) -> None:
 def test_env_roots_are_thin(env: str) -> None:
     files = {p.name for p in (ENVS / env).iterdir() if p.is_file()}
     assert files <= ENV_FILES, f"unexpected files in envs/{env}: {sorted(files - ENV_FILES)}"
-    assert {"terraform.tfvars", "backend.hcl", *SHARED_ENV_FILES} <= files
+    assert {"main.tf", "backend.hcl", *SHARED_ENV_FILES} <= files
+    main = load(ENVS / env / "main.tf")
+    assert "resource" not in main and "data" not in main, (
+        f"envs/{env} declares resources: they go in a module"
+    )
+    assert len((ENVS / env / "main.tf").read_text().splitlines()) <= 90
+    assert unquote(stack_call(env)["source"]) == "../../modules/stack"
+
+
+def test_moved_blocks_cover_every_module_of_the_stack() -> None:
+    """States applied before the stack module existed move without a destroy."""
+    modules = {unquote(name) for block in load(STACK / "main.tf")["module"] for name in block}
+    moved = {(m["from"], m["to"]) for m in load(ENVS / "staging" / "moved.tf")["moved"]}
+    assert moved == {(f"${{module.{m}}}", f"${{module.stack.module.{m}}}") for m in modules}
 
 
 @pytest.mark.parametrize("env", ["staging", "prod"])
@@ -60,16 +120,17 @@ def test_backend_isolates_state_per_env(env: str) -> None:
 
 
 @pytest.mark.parametrize("env", ["staging", "prod"])
-def test_tfvars_name_their_env_and_hold_no_secret(env: str) -> None:
-    tfvars = load(ENVS / env / "terraform.tfvars")
-    assert unquote(tfvars["environment"]) == env
-    assert unquote(tfvars["region"]) in ("ca-central-1", "ca-west-1")
-    text = (ENVS / env / "terraform.tfvars").read_text()
-    assert not re.search(r"(?im)^\s*\w*(password|secret_key|api_key|token)\w*\s*=", text)
+def test_env_main_names_its_env_and_holds_no_secret(env: str) -> None:
+    assert unquote(load(ENVS / env / "main.tf")["locals"][0]["environment"]) == env
+    region = variables(ENVS / env / "variables.tf")["region"]
+    assert unquote(region["default"]) in ("ca-central-1", "ca-west-1")
+    text = (ENVS / env / "main.tf").read_text()
+    assert not re.search(r"(?im)^\s*\w*(password|secret_key|api_key|token)\w*\s*=\s*\"", text)
 
 
-def test_envs_use_a_partial_s3_backend_and_a_canadian_replica() -> None:
-    main = (ENVS / "staging" / "main.tf").read_text()
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_envs_use_a_partial_s3_backend_and_a_canadian_replica(env: str) -> None:
+    main = (ENVS / env / "main.tf").read_text()
     assert re.search(r'backend\s+"s3"\s*\{\s*\}', main)
     assert re.search(r'alias\s*=\s*"replica"\s*\n\s*region\s*=\s*"ca-west-1"', main)
     assert not re.search(r"^\s*(access_key|secret_key|token)\s*=", main, re.MULTILINE)
@@ -91,7 +152,7 @@ def test_module_layout(module: Path) -> None:
 def test_module_versions(module: Path) -> None:
     text = (module / "versions.tf").read_text()
     assert 'required_version = ">= 1.11"' in text
-    assert 'version = "~> 5.100"' in text
+    assert re.search(r'\bversion\s+= "~> 5\.100"', text)
 
 
 @pytest.mark.parametrize("root", [*MODULES, ENVS / "staging"], ids=lambda p: p.name)
@@ -128,6 +189,8 @@ def test_rotation_package_matches_its_source() -> None:
 def test_neo4j_password_is_generated_ephemeral_and_write_only() -> None:
     main = (ENVS / "staging" / "main.tf").read_text()
     assert 'ephemeral "aws_secretsmanager_random_password"' in main
+    passed = variables(STACK / "variables.tf")["neo4j_admin_password"]
+    assert passed.get("ephemeral") is True and passed.get("sensitive") is True and "default" not in passed
     module = (TERRAFORM / "modules" / "neo4j" / "main.tf").read_text()
     assert "secret_string_wo " in module and "secret_string_wo_version" in module
     assert not re.search(r"\bsecret_string\s*=", module)

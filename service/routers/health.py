@@ -1,4 +1,5 @@
-"""/livez answers while the process runs; /readyz checks each dependency and answers 503 if one is down."""
+"""/livez answers while the process runs (ALB and container health checks); /readyz checks each store
+with a short timeout and a cached answer, 503 when one is down."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from service.deps import ProbesDep
+from service.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
 
@@ -17,12 +18,12 @@ def livez() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(probes: ProbesDep, response: Response) -> dict[str, Any]:
-    results = [probe.check() for probe in probes]
-    ready = all(result.ok for result in results)
+def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
+    checks = services.readiness.checks()
+    ready = all(check.ok for check in checks)
     if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return {
         "status": "ready" if ready else "unavailable",
-        "checks": {result.name: {"ok": result.ok, "detail": result.detail} for result in results},
+        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
     }

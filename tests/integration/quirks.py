@@ -83,13 +83,13 @@ AGREEMENT_QUIRKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     ),
     (
         LOCALSTACK,
-        "module.opensearch.aws_security_group.*",
+        "module.stack.module.opensearch.aws_security_group.*",
         "NET011",
         "LocalStack drops the domain's VPC options, so nothing live attaches this group to OpenSearch",
     ),
     (
         LOCALSTACK,
-        "module.api.module.access_logs.aws_s3_bucket.*",
+        "module.stack.module.api.module.access_logs.aws_s3_bucket.*",
         "ENC008",
         "LocalStack cannot apply the ALB that names this bucket as its access-log target, so the plan of the "
         "covered subset cannot tell it is a log bucket (its policy is unknown before apply); live, its "

@@ -9,11 +9,9 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-import hcl2
-
 from tests.integration.pipeline import Pipeline
 
-RECORD = "module.neo4j.terraform_data.restore[0]"
+RECORD = "module.stack.module.neo4j.terraform_data.restore[0]"
 SCRIPT = (
     Path(__file__).resolve().parents[2] / "terraform" / "modules" / "neo4j" / "scripts" / "restore_task.sh"
 )
@@ -30,31 +28,13 @@ def archive(marker: str) -> bytes:
     return buffer.getvalue()
 
 
-def _tfvars_neo4j(workdir: Path) -> dict[str, Any]:
-    """The env's own `neo4j` object from terraform.tfvars (a -var-file replaces the variable as a whole)."""
-    with (workdir / "terraform.tfvars").open() as handle:
-        document = hcl2.load(handle)
-    value = document.get("neo4j") or {}
-    if isinstance(value, list):
-        value = value[0] if value else {}
-    return {
-        k: (v.strip('"') if isinstance(v, str) else v) for k, v in value.items() if not k.startswith("__")
-    }
-
-
 def enable_restore(workdir: Path, endpoint_url: str, version_id: str) -> Path:
     """A var file turning the restore on against the emulator for one object version; `wait` off since
     emulated tasks never stop. The version is pinned because moto refuses the plan-time HeadObject (see
     quirks.MOTO_TLS_POLICY_REASON)."""
-    neo4j = _tfvars_neo4j(workdir)
-    neo4j["restore"] = {
-        "enabled": True,
-        "endpoint_url": endpoint_url,
-        "wait": False,
-        "version_id": version_id,
-    }
+    neo4j_restore = {"enabled": True, "endpoint_url": endpoint_url, "wait": False, "version_id": version_id}
     path = workdir / "restore.tfvars.json"
-    path.write_text(json.dumps({"neo4j": neo4j}, indent=1))
+    path.write_text(json.dumps({"neo4j_restore": neo4j_restore}, indent=1))
     return path
 
 

@@ -27,8 +27,8 @@ from emulator.moto import FAKE_CREDENTIALS
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGING = ROOT / "terraform" / "envs" / "staging"
-TASK = "module.neo4j.aws_ecs_task_definition.restore"
-BUCKET = "module.backup_bucket.aws_s3_bucket.this"
+TASK = "module.stack.module.neo4j.module.restore.aws_ecs_task_definition.this"
+BUCKET = "module.stack.module.backup_bucket.aws_s3_bucket.this"
 
 
 @dataclass(frozen=True)

@@ -240,9 +240,9 @@ def test_the_read_only_policy_reads_the_applied_staging(
 
 # --- Neo4j backup restore (last: it applies again and changes the live stack) --------------------------------
 
-RESTORE_TASK = "module.neo4j.aws_ecs_task_definition.restore"
-RESTORE_RECORD = "module.neo4j.terraform_data.restore[0]"
-BACKUP_BUCKET = "module.backup_bucket.aws_s3_bucket.this"
+RESTORE_TASK = "module.stack.module.neo4j.module.restore.aws_ecs_task_definition.this"
+RESTORE_RECORD = "module.stack.module.neo4j.terraform_data.restore[0]"
+BACKUP_BUCKET = "module.stack.module.backup_bucket.aws_s3_bucket.this"
 BACKUP_KEY = "neo4j-data-volume.tar.gz"
 
 
@@ -262,9 +262,13 @@ def test_neo4j_backup_restore_runs_once(applied: Pipeline, report: dict[str, Any
     values = {r.address: r.values for r in state_resources(applied.state)}
     bucket = values[BACKUP_BUCKET]["bucket"]
     task_definition = values[RESTORE_TASK]["arn"]
-    cluster = values["module.cluster.aws_ecs_cluster.this"]["arn"]
+    cluster = values["module.stack.module.cluster.aws_ecs_cluster.this"]["arn"]
     # the same subset as the session apply, plus the restore record that only exists once enabled
-    targets = (*applied.targets, "-target=module.neo4j.terraform_data.restore") if applied.targets else ()
+    targets = (
+        (*applied.targets, "-target=module.stack.module.neo4j.terraform_data.restore")
+        if applied.targets
+        else ()
+    )
 
     def apply_restoring(version: str) -> None:
         var_file = restore.enable_restore(applied.workdir, applied.endpoint_url, version)
@@ -303,5 +307,5 @@ def test_neo4j_backup_restore_runs_once(applied: Pipeline, report: dict[str, Any
         "exercised": True,
         "object_versions": [first, second],
         "task_runs": 2,
-        "note": "version pinned through neo4j.restore.version_id: " + MOTO_TLS_POLICY_REASON,
+        "note": "version pinned through neo4j_restore.version_id: " + MOTO_TLS_POLICY_REASON,
     }

@@ -112,24 +112,36 @@ def variable(name: str, value: Any) -> Callable[[Plan], None]:
     return apply
 
 
+def stack_calls(plan: Plan) -> dict[str, Any]:
+    """The module calls of the stack module (each env's one module call)."""
+    calls: dict[str, Any] = plan["configuration"]["root_module"]["module_calls"]["stack"]["module"][
+        "module_calls"
+    ]
+    return calls
+
+
 def module_input(call: str, name: str, references: list[str]) -> Callable[[Plan], None]:
-    """Point a module input at other objects (the configuration's references for that argument)."""
+    """Point a module input of the stack at other objects (the configuration's references for that argument)."""
 
     def apply(plan: Plan) -> None:
-        plan["configuration"]["root_module"]["module_calls"][call]["expressions"][name] = {
-            "references": references
-        }
+        stack_calls(plan)[call]["expressions"][name] = {"references": references}
 
     return apply
 
 
 def add_resource(module: str, type_: str, name: str, values: dict[str, Any]) -> Callable[[Plan], None]:
-    """Add a resource to a child module of the plan, as terraform would plan its creation."""
+    """Add a resource to a module of the stack, as terraform would plan its creation."""
 
     def apply(plan: Plan) -> None:
-        address = f"module.{module}.{type_}.{name}"
-        for child in plan["planned_values"]["root_module"]["child_modules"]:
-            if child["address"] == f"module.{module}":
+        module_address = f"module.stack.module.{module}"
+        address = f"{module_address}.{type_}.{name}"
+        stack = next(
+            c
+            for c in plan["planned_values"]["root_module"]["child_modules"]
+            if c["address"] == "module.stack"
+        )
+        for child in stack["child_modules"]:
+            if child["address"] == module_address:
                 child["resources"].append(
                     {
                         "address": address,
@@ -145,7 +157,7 @@ def add_resource(module: str, type_: str, name: str, values: dict[str, Any]) -> 
         plan["resource_changes"].append(
             {
                 "address": address,
-                "module_address": f"module.{module}",
+                "module_address": module_address,
                 "mode": "managed",
                 "type": type_,
                 "name": name,
@@ -169,16 +181,18 @@ def policy(*statements: dict[str, Any]) -> str:
 
 
 NEO4J = "modules/neo4j/main.tf"
+TASK = "modules/ecs_task/main.tf"
 SEARCH = "modules/opensearch/main.tf"
 API = "modules/ecs_service/main.tf"
 ENV = "envs/staging/main.tf"
+STACK = "modules/stack/main.tf"
 BACKUP = "modules/backup/main.tf"
-# The env passes each data store its subnets; a mutant hands it the public ones instead.
+# The stack passes each data store its subnets; a mutant hands it the public ones instead.
 MODULE_NETWORK = {
-    "opensearch": 'module "opensearch" {\n  source = "../../modules/opensearch"\n\n  name        = local.name\n'
+    "opensearch": 'module "opensearch" {\n  source = "../opensearch"\n\n  name        = local.name\n'
     "  environment = var.environment\n  network = {\n    vpc_id                   = module.vpc.vpc_id\n"
     "    private_subnet_ids       = local.private",
-    "neo4j": 'module "neo4j" {\n  source = "../../modules/neo4j"\n\n  name        = "${local.name}-neo4j"\n'
+    "neo4j": 'module "neo4j" {\n  source = "../neo4j"\n\n  name        = "${local.name}-neo4j"\n'
     "  environment = var.environment\n  network = {\n    vpc_id                   = module.vpc.vpc_id\n"
     "    vpc_cidr                 = module.vpc.cidr_block\n    private_subnet_ids       = local.private",
 }
@@ -194,14 +208,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "efs-unencrypted",
         "ENC",
         (Edit(NEO4J, "  encrypted        = true\n", "  encrypted        = false\n"),),
-        known("module.neo4j.aws_efs_file_system.this", "encrypted", False),
+        known("module.stack.module.neo4j.aws_efs_file_system.this", "encrypted", False),
     ),
     Mutant(
         "efs-transit-off",
         "ENC",
-        (Edit(NEO4J, '      transit_encryption = "ENABLED"\n', '      transit_encryption = "DISABLED"\n'),),
+        (
+            Edit(
+                TASK, '        transit_encryption = "ENABLED"\n', '        transit_encryption = "DISABLED"\n'
+            ),
+        ),
         known(
-            "module.neo4j.aws_ecs_task_definition.this",
+            "module.stack.module.neo4j.module.task.aws_ecs_task_definition.this",
             "volume.0.efs_volume_configuration.0.transit_encryption",
             "DISABLED",
         ),
@@ -216,7 +234,9 @@ MUTANTS: tuple[Mutant, ...] = (
                 "  encrypt_at_rest {\n    enabled    = false",
             ),
         ),
-        known("module.opensearch.aws_opensearch_domain.this", "encrypt_at_rest.0.enabled", False),
+        known(
+            "module.stack.module.opensearch.aws_opensearch_domain.this", "encrypt_at_rest.0.enabled", False
+        ),
     ),
     Mutant(
         "opensearch-node-to-node-off",
@@ -228,14 +248,20 @@ MUTANTS: tuple[Mutant, ...] = (
                 "  node_to_node_encryption {\n    enabled = false",
             ),
         ),
-        known("module.opensearch.aws_opensearch_domain.this", "node_to_node_encryption.0.enabled", False),
+        known(
+            "module.stack.module.opensearch.aws_opensearch_domain.this",
+            "node_to_node_encryption.0.enabled",
+            False,
+        ),
     ),
     Mutant(
         "opensearch-http-allowed",
         "ENC",
         (Edit(SEARCH, "    enforce_https       = true\n", "    enforce_https       = false\n"),),
         known(
-            "module.opensearch.aws_opensearch_domain.this", "domain_endpoint_options.0.enforce_https", False
+            "module.stack.module.opensearch.aws_opensearch_domain.this",
+            "domain_endpoint_options.0.enforce_https",
+            False,
         ),
     ),
     Mutant(
@@ -249,7 +275,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.opensearch.aws_opensearch_domain.this",
+            "module.stack.module.opensearch.aws_opensearch_domain.this",
             "domain_endpoint_options.0.tls_security_policy",
             "Policy-Min-TLS-1-0-2019-07",
         ),
@@ -265,7 +291,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.backup_bucket.aws_s3_bucket_server_side_encryption_configuration.this",
+            "module.stack.module.backup_bucket.aws_s3_bucket_server_side_encryption_configuration.this",
             "rule.0.apply_server_side_encryption_by_default.0.sse_algorithm",
             "AES256",
         ),
@@ -274,13 +300,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "secret-aws-managed-key",
         "ENC",
         (Edit("modules/secrets/main.tf", "  kms_key_id              = var.kms_key_arn\n", ""),),
-        known('module.secrets.aws_secretsmanager_secret.this["langfuse"]', "kms_key_id", None),
+        known('module.stack.module.secrets.aws_secretsmanager_secret.this["langfuse"]', "kms_key_id", None),
     ),
     Mutant(
         "log-group-unencrypted",
         "ENC",
         (Edit(API, "  kms_key_id        = var.log.kms_key_arn\n", ""),),
-        known("module.api.aws_cloudwatch_log_group.this", "kms_key_id", None),
+        known("module.stack.module.api.aws_cloudwatch_log_group.this", "kms_key_id", None),
     ),
     Mutant(
         "ecr-aes256",
@@ -292,19 +318,23 @@ MUTANTS: tuple[Mutant, ...] = (
                 '    encryption_type = "AES256"\n',
             ),
         ),
-        known("module.ecr.aws_ecr_repository.this", "encryption_configuration.0.encryption_type", "AES256"),
+        known(
+            "module.stack.module.ecr.aws_ecr_repository.this",
+            "encryption_configuration.0.encryption_type",
+            "AES256",
+        ),
     ),
     Mutant(
         "alb-legacy-tls",
         "ENC",
         (Edit(API, '"ELBSecurityPolicy-TLS13-1-2-2021-06"', '"ELBSecurityPolicy-2016-08"'),),
-        known("module.api.aws_lb_listener.https", "ssl_policy", "ELBSecurityPolicy-2016-08"),
+        known("module.stack.module.api.aws_lb_listener.https", "ssl_policy", "ELBSecurityPolicy-2016-08"),
     ),
     Mutant(
         "sns-unencrypted",
         "ENC",
         (Edit("modules/alarms/main.tf", "  kms_master_key_id = var.kms_key_arn\n", ""),),
-        known("module.alarms.aws_sns_topic.this", "kms_master_key_id", None),
+        known("module.stack.module.alarms.aws_sns_topic.this", "kms_master_key_id", None),
     ),
     # --- network --------------------------------------------------------------------------------------
     Mutant(
@@ -318,7 +348,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.neo4j.aws_security_group.this",
+            "module.stack.module.neo4j.aws_security_group.this",
             "ingress",
             [
                 {
@@ -346,7 +376,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.opensearch.aws_security_group.this",
+            "module.stack.module.opensearch.aws_security_group.this",
             "ingress",
             [
                 {
@@ -367,7 +397,9 @@ MUTANTS: tuple[Mutant, ...] = (
         "api-task-public-ip",
         "NET",
         (Edit(API, "    assign_public_ip = false\n", "    assign_public_ip = true\n"),),
-        known("module.api.aws_ecs_service.this", "network_configuration.0.assign_public_ip", True),
+        known(
+            "module.stack.module.api.aws_ecs_service.this", "network_configuration.0.assign_public_ip", True
+        ),
     ),
     Mutant(
         "public-subnet-auto-ip",
@@ -379,14 +411,14 @@ MUTANTS: tuple[Mutant, ...] = (
                 "  map_public_ip_on_launch = true\n",
             ),
         ),
-        known('module.vpc.aws_subnet.public["ca-central-1a"]', "map_public_ip_on_launch", True),
+        known('module.stack.module.vpc.aws_subnet.public["ca-central-1a"]', "map_public_ip_on_launch", True),
     ),
     Mutant(
         "neo4j-in-public-subnets",
         "NET",
         (
             Edit(
-                ENV,
+                STACK,
                 MODULE_NETWORK["neo4j"],
                 MODULE_NETWORK["neo4j"].replace("local.private", "module.vpc.public_subnet_ids"),
             ),
@@ -398,7 +430,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "NET",
         (
             Edit(
-                ENV,
+                STACK,
                 MODULE_NETWORK["opensearch"],
                 MODULE_NETWORK["opensearch"].replace("local.private", "module.vpc.public_subnet_ids"),
             ),
@@ -408,9 +440,9 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
     ),
     Mutant(
-        "default-region-from-tfvars",
+        "default-region-from-variable-default",
         "RES",
-        (Edit("envs/staging/terraform.tfvars", 'region      = "ca-central-1"', 'region      = "us-east-1"'),),
+        (Edit("envs/staging/variables.tf", 'default     = "ca-central-1"', 'default     = "us-east-1"'),),
         variable("region", "us-east-1"),
     ),
     Mutant(
@@ -442,7 +474,11 @@ MUTANTS: tuple[Mutant, ...] = (
                 '          Action   = ["*"]\n',
             ),
         ),
-        known("module.api.aws_iam_role_policy.execution", "policy", policy(WIDE)),
+        known(
+            'module.stack.module.api.module.task.aws_iam_role_policy.execution["start-task"]',
+            "policy",
+            policy(WIDE),
+        ),
     ),
     Mutant(
         "managed-admin-attachment",
@@ -455,7 +491,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.backup.aws_iam_role_policy_attachment.backup",
+            "module.stack.module.backup.aws_iam_role_policy_attachment.backup",
             "policy_arn",
             "arn:aws:iam::aws:policy/AdministratorAccess",
         ),
@@ -499,7 +535,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "IAM",
         (Edit(BACKUP, 'Principal = { Service = "backup.amazonaws.com" }', 'Principal = { AWS = "*" }'),),
         known(
-            "module.backup.aws_iam_role.this",
+            "module.stack.module.backup.aws_iam_role.this",
             "assume_role_policy",
             policy({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
         ),
@@ -510,12 +546,16 @@ MUTANTS: tuple[Mutant, ...] = (
         "SEC",
         (
             Edit(
-                ENV,
-                "  environment_variables = { APP_ENV = var.environment }\n",
-                '  environment_variables = { APP_ENV = var.environment, DB_PASSWORD = "Zx9-q7Lp-22kV-mutant" }\n',
+                STACK,
+                "    APP_ENV                           = var.environment\n",
+                '    APP_ENV                           = var.environment\n    DB_PASSWORD = "Zx9-q7Lp-22kV-mutant"\n',
             ),
         ),
-        known("module.api.aws_ecs_task_definition.this", "container_definitions", json.dumps(SECRET_ENV)),
+        known(
+            "module.stack.module.api.module.task.aws_ecs_task_definition.this",
+            "container_definitions",
+            json.dumps(SECRET_ENV),
+        ),
     ),
     # --- logging and backup ---------------------------------------------------------------------------
     Mutant(
@@ -528,7 +568,7 @@ MUTANTS: tuple[Mutant, ...] = (
                 "  is_multi_region_trail         = false\n",
             ),
         ),
-        known("module.cloudtrail.aws_cloudtrail.this", "is_multi_region_trail", False),
+        known("module.stack.module.cloudtrail.aws_cloudtrail.this", "is_multi_region_trail", False),
     ),
     Mutant(
         "s3-versioning-suspended",
@@ -541,7 +581,7 @@ MUTANTS: tuple[Mutant, ...] = (
             ),
         ),
         known(
-            "module.backup_bucket.aws_s3_bucket_versioning.this",
+            "module.stack.module.backup_bucket.aws_s3_bucket_versioning.this",
             "versioning_configuration.0.status",
             "Suspended",
         ),
@@ -556,6 +596,10 @@ MUTANTS: tuple[Mutant, ...] = (
                 "  recovery_window_in_days = 0\n",
             ),
         ),
-        known('module.secrets.aws_secretsmanager_secret.this["langfuse"]', "recovery_window_in_days", 0),
+        known(
+            'module.stack.module.secrets.aws_secretsmanager_secret.this["langfuse"]',
+            "recovery_window_in_days",
+            0,
+        ),
     ),
 )

@@ -1,49 +1,49 @@
 output "alb_dns_name" {
   description = "DNS name of the API's load balancer (CNAME target of the domain)."
-  value       = module.api.alb_dns_name
+  value       = module.stack.alb_dns_name
 }
 
 output "certificate_validation_records" {
   description = "DNS records that validate the API certificate."
-  value       = module.api.certificate_validation_records
+  value       = module.stack.certificate_validation_records
 }
 
 output "ecr_repository_url" {
   description = "Repository of the API image."
-  value       = module.ecr.repository_url
+  value       = module.stack.ecr_repository_url
 }
 
 output "github_plan_role_arn" {
   description = "Role the pull-request workflow assumes for a read-only plan."
-  value       = module.github.plan_role_arn
+  value       = module.stack.github_plan_role_arn
 }
 
 output "github_push_role_arn" {
   description = "Role the main-branch workflow assumes to push images."
-  value       = module.github.push_role_arn
+  value       = module.stack.github_push_role_arn
 }
 
 output "neo4j_secret_arn" {
   description = "ARN of the Neo4j admin secret (the value itself is never an output)."
-  value       = module.neo4j.secret_arn
+  value       = module.stack.neo4j_secret_arn
 }
 
 output "neo4j_bolt_uri" {
   description = "Bolt URI of Neo4j inside the VPC."
-  value       = module.neo4j.bolt_uri
+  value       = module.stack.neo4j_bolt_uri
 }
 
 output "opensearch_endpoint" {
   description = "HTTPS endpoint of OpenSearch inside the VPC."
-  value       = module.opensearch.endpoint
+  value       = module.stack.opensearch_endpoint
 }
 
 output "alarm_topic_arn" {
   description = "SNS topic of the alarms."
-  value       = module.alarms.topic_arn
+  value       = module.stack.alarm_topic_arn
 }
 
 output "backup_bucket" {
   description = "Bucket holding neo4j-data-volume.tar.gz (replicated to ca-west-1)."
-  value       = module.backup_bucket.id
+  value       = module.stack.backup_bucket
 }

@@ -1,13 +1,4 @@
-variable "environment" {
-  description = "Environment name: staging or prod."
-  type        = string
-
-  validation {
-    condition     = contains(["staging", "prod"], var.environment)
-    error_message = "The environment must be staging or prod."
-  }
-}
-
+# What an operator or an emulator run may set; the env's own values are in main.tf. Same file in every env.
 variable "region" {
   description = "AWS region of the environment (Canadian data residency)."
   type        = string
@@ -19,43 +10,17 @@ variable "region" {
   }
 }
 
-variable "account_id" {
-  description = "The environment's AWS account: named in key policies and ARNs so that they are reviewable before apply."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "The account id must be 12 digits."
-  }
-}
-
-variable "project" {
-  description = "Project name, the first part of every resource name."
-  type        = string
-  default     = "notegen"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]{2,15}$", var.project))
-    error_message = "The project name must be 3-16 lowercase letters or digits."
-  }
-}
-
-variable "network" {
-  description = "VPC CIDR, one entry per availability zone (public and private subnet CIDRs), and NAT layout."
+variable "neo4j_restore" {
+  description = "One-time restore of the Neo4j backup onto its volume (see the neo4j module's restore variable); off by default."
   type = object({
-    cidr_block = string
-    subnets = list(object({
-      availability_zone = string
-      public_cidr       = string
-      private_cidr      = string
-    }))
-    single_nat_gateway = optional(bool, false)
+    enabled      = optional(bool, false)
+    version_id   = optional(string)
+    force        = optional(bool, false)
+    command      = optional(string)
+    endpoint_url = optional(string)
+    wait         = optional(bool, true)
   })
-}
-
-variable "domain_name" {
-  description = "Public DNS name of the API (the ACM certificate's domain)."
-  type        = string
+  default = {}
 }
 
 variable "certificate_wait_for_validation" {
@@ -64,112 +29,8 @@ variable "certificate_wait_for_validation" {
   default     = true
 }
 
-variable "api" {
-  description = "The API service: image tag, task size and scaling."
-  type = object({
-    image_tag = string
-    cpu       = optional(number, 512)
-    memory    = optional(number, 1024)
-    scaling = optional(object({
-      desired_count = optional(number, 2)
-      min_count     = optional(number, 2)
-      max_count     = optional(number, 6)
-    }), {})
-  })
-}
-
-variable "opensearch" {
-  description = "OpenSearch data nodes: instance type and count, zone count, volume size (GiB)."
-  type = object({
-    instance_type  = string
-    instance_count = number
-    zone_count     = number
-    volume_size    = number
-  })
-}
-
-variable "neo4j" {
-  description = "Neo4j task size and memory settings, admin password version (bump to store a new generated password) and the one-time restore from the backup bucket (see the neo4j module's restore variable)."
-  type = object({
-    cpu              = optional(number, 2048)
-    memory           = optional(number, 8192)
-    heap             = optional(string, "3G")
-    page_cache       = optional(string, "3G")
-    password_version = optional(number, 1)
-    restore = optional(object({
-      enabled      = optional(bool, false)
-      version_id   = optional(string)
-      force        = optional(bool, false)
-      command      = optional(string)
-      endpoint_url = optional(string)
-      wait         = optional(bool, true)
-    }), {})
-  })
-  default = {}
-}
-
-variable "log_retention_days" {
-  description = "Retention of every CloudWatch log group (>= 90 days; >= 365 in prod)."
-  type        = number
-
-  validation {
-    condition     = var.log_retention_days >= 90
-    error_message = "Logs are kept at least 90 days."
-  }
-  validation {
-    condition     = var.environment != "prod" || var.log_retention_days >= 365
-    error_message = "Prod logs are kept at least 365 days."
-  }
-}
-
-variable "secret_recovery_window_days" {
-  description = "Recovery window of deleted secrets (7-30; 30 in prod)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30
-    error_message = "The recovery window is 7-30 days."
-  }
-  validation {
-    condition     = var.environment != "prod" || var.secret_recovery_window_days == 30
-    error_message = "Prod secrets keep the full 30-day recovery window."
-  }
-}
-
-variable "secret_rotation_days" {
-  description = "Days between scheduled rotations of every secret."
-  type        = number
-  default     = 90
-}
-
-variable "backup_retention_days" {
-  description = "Days AWS Backup keeps each daily recovery point of the Neo4j file system (>= 365 in prod)."
-  type        = number
-  default     = 365
-}
-
-variable "github" {
-  description = "GitHub repository (owner/name) whose workflows may plan (pull requests) and push images (main), and whether to create the account's OIDC provider."
-  type = object({
-    repository      = string
-    create_provider = optional(bool, true)
-  })
-}
-
-variable "state_bucket" {
-  description = "Bucket of the Terraform state (as in backend.hcl), which the read-only plan role may read."
-  type        = string
-}
-
-variable "alarm_emails" {
-  description = "Addresses subscribed to the alarm topic."
-  type        = list(string)
-  default     = []
-}
-
 variable "emulator_compat" {
-  description = "Only for an apply on an emulator that lacks some APIs (moto: CreateBackupSelection, EFS PutBackupPolicy, RotateSecret on a secret without a value, tags of Application Auto Scaling targets). All on by default; no env's tfvars sets them."
+  description = "Only for an apply on an emulator that lacks some APIs (see modules/stack). All on by default."
   type = object({
     aws_backup_selection = optional(bool, true)
     efs_backup_policy    = optional(bool, true)

@@ -1,16 +1,15 @@
 # The FastAPI service on Fargate behind an internet-facing ALB that speaks only TLS 1.2+/1.3.
-data "aws_region" "this" {}
-
 locals {
   container_name = "api"
+  environment    = merge(var.environment_variables, { PORT = tostring(var.container_port) })
 
   secret_arn_list = distinct([for s in values(var.secret_arns) : s.secret_arn])
   container_secrets = concat(
     [for name, s in var.secret_arns : {
-      name      = name
-      valueFrom = s.json_key == null ? s.secret_arn : "${s.secret_arn}:${s.json_key}::"
+      name       = name
+      value_from = s.json_key == null ? s.secret_arn : "${s.secret_arn}:${s.json_key}::"
     }],
-    [for name, arn in var.parameters : { name = name, valueFrom = arn }],
+    [for name, arn in var.parameters : { name = name, value_from = arn }],
   )
 
   certificate_arn = var.certificate.wait_for_validation ? aws_acm_certificate_validation.this[0].certificate_arn : aws_acm_certificate.this.arn
@@ -206,26 +205,19 @@ resource "aws_lb_listener" "http" {
   tags = var.tags
 }
 
-# --- roles: the execution role starts the task, the task role is what the code may do ---------------------
-resource "aws_iam_role" "execution" {
-  name_prefix = "${var.name}-exec-"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "ecs-tasks.amazonaws.com" }
-      Action    = ["sts:AssumeRole"]
-    }]
-  })
-  tags = var.tags
+# --- task and service ------------------------------------------------------------------------------------
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.name}"
+  kms_key_id        = var.log.kms_key_arn
+  retention_in_days = var.log.retention_days
+  tags              = var.tags
 }
 
-resource "aws_iam_role_policy" "execution" {
-  name = "start-task"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
+# --- the task: definition, execution and task roles, Cloud Map registration ----------------------------------
+locals {
+  # The execution role starts the task: pull the image, write logs, read the container's secrets.
+  execution_statements = {
+    start-task = [
       {
         Sid      = "EcrAuthorizationCannotBeScoped"
         Effect   = "Allow"
@@ -245,153 +237,64 @@ resource "aws_iam_role_policy" "execution" {
         Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
       },
     ]
-  })
-}
-
-resource "aws_iam_role_policy" "execution_secrets" {
-  count = length(var.secret_arns) == 0 ? 0 : 1
-
-  name = "read-secrets"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
+    read-secrets = length(var.secret_arns) == 0 ? null : [{
       Sid      = "ReadSecrets"
       Effect   = "Allow"
       Action   = ["secretsmanager:GetSecretValue"]
       Resource = local.secret_arn_list
     }]
-  })
-}
-
-resource "aws_iam_role_policy" "execution_parameters" {
-  count = length(var.parameters) == 0 ? 0 : 1
-
-  name = "read-parameters"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
+    read-parameters = length(var.parameters) == 0 ? null : [{
       Sid      = "ReadParameters"
       Effect   = "Allow"
       Action   = ["ssm:GetParameters"]
       Resource = values(var.parameters)
     }]
-  })
-}
-
-resource "aws_iam_role_policy" "execution_decrypt" {
-  count = length(var.decrypt_kms_key_arns) == 0 ? 0 : 1
-
-  name = "decrypt-secrets"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
+    decrypt-secrets = length(var.decrypt_kms_key_arns) == 0 ? null : [{
       Sid      = "DecryptSecretsAndParameters"
       Effect   = "Allow"
       Action   = ["kms:Decrypt"]
       Resource = var.decrypt_kms_key_arns
     }]
-  })
-}
-
-resource "aws_iam_role" "task" {
-  name_prefix = "${var.name}-task-"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "ecs-tasks.amazonaws.com" }
-      Action    = ["sts:AssumeRole"]
-    }]
-  })
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "task" {
-  count = length(var.task_policy_statements) == 0 ? 0 : 1
-
-  name = "application"
-  role = aws_iam_role.task.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [for s in var.task_policy_statements : {
-      Sid      = s.sid
-      Effect   = "Allow"
-      Action   = s.actions
-      Resource = s.resources
-    }]
-  })
-}
-
-# --- task and service ------------------------------------------------------------------------------------
-resource "aws_cloudwatch_log_group" "this" {
-  name              = "/ecs/${var.name}"
-  kms_key_id        = var.log.kms_key_arn
-  retention_in_days = var.log.retention_days
-  tags              = var.tags
-}
-
-resource "aws_ecs_task_definition" "this" {
-  family                   = var.name
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = var.task_size.cpu
-  memory                   = var.task_size.memory
-  execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
   }
-
-  container_definitions = jsonencode([{
-    name                   = local.container_name
-    image                  = "${var.image.repository_url}:${var.image.tag}"
-    essential              = true
-    cpu                    = var.task_size.cpu
-    memory                 = var.task_size.memory
-    readonlyRootFilesystem = true
-    portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
-    environment = [for k in sort(keys(var.environment_variables)) : {
-      name  = k
-      value = var.environment_variables[k]
-    }]
-    secrets = local.container_secrets
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.this.name
-        awslogs-region        = data.aws_region.this.name
-        awslogs-stream-prefix = local.container_name
-      }
-    }
-  }])
-
-  tags = var.tags
+  # The task role is what the code may do.
+  application_statements = [for s in var.task_policy_statements : {
+    Sid      = s.sid
+    Effect   = "Allow"
+    Action   = s.actions
+    Resource = s.resources
+  }]
 }
 
-resource "aws_service_discovery_service" "this" {
-  name = "api"
+module "task" {
+  source = "../ecs_task"
 
-  dns_config {
-    namespace_id   = var.cluster.namespace_id
-    routing_policy = "MULTIVALUE"
-    dns_records {
-      type = "A"
-      ttl  = 10
-    }
+  name           = var.name
+  task_size      = var.task_size
+  log_group_name = aws_cloudwatch_log_group.this.name
+  container = {
+    name                     = local.container_name
+    image                    = "${var.image.repository_url}:${var.image.tag}"
+    readonly_root_filesystem = true
+    ports                    = [var.container_port]
+    environment              = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
+    secrets                  = local.container_secrets
+    health_check             = var.container_health_check
   }
-
-  tags = var.tags
+  execution_policies = {
+    for name, statements in local.execution_statements : name => jsonencode({ Version = "2012-10-17", Statement = statements })
+    if statements != null
+  }
+  task_policies = length(var.task_policy_statements) == 0 ? {} : {
+    application = jsonencode({ Version = "2012-10-17", Statement = local.application_statements })
+  }
+  discovery = { name = "api", namespace_id = var.cluster.namespace_id }
+  tags      = var.tags
 }
 
 resource "aws_ecs_service" "this" {
   name                              = var.name
   cluster                           = var.cluster.arn
-  task_definition                   = aws_ecs_task_definition.this.arn
+  task_definition                   = module.task.task_definition_arn
   desired_count                     = var.scaling.desired_count
   launch_type                       = "FARGATE"
   platform_version                  = "LATEST"
@@ -412,7 +315,7 @@ resource "aws_ecs_service" "this" {
   }
 
   service_registries {
-    registry_arn = aws_service_discovery_service.this.arn
+    registry_arn = module.task.discovery_arn
   }
 
   deployment_circuit_breaker {

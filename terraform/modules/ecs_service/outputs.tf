@@ -30,17 +30,17 @@ output "service_name" {
 
 output "task_role_arn" {
   description = "ARN of the application's task role."
-  value       = aws_iam_role.task.arn
+  value       = module.task.task_role_arn
 }
 
 output "task_role_name" {
   description = "Name of the application's task role."
-  value       = aws_iam_role.task.name
+  value       = module.task.task_role_name
 }
 
 output "execution_role_arn" {
   description = "ARN of the execution role."
-  value       = aws_iam_role.execution.arn
+  value       = module.task.execution_role_arn
 }
 
 output "log_group_name" {

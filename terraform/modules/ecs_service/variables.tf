@@ -86,13 +86,30 @@ variable "container_port" {
 }
 
 variable "health_check_path" {
-  description = "Readiness path the target group probes (checks each dependency; 503 when one is down)."
+  description = "Path the target group probes: the shallow liveness route, so that a data store restarting does not take every task out of the ALB (/readyz checks the stores)."
   type        = string
-  default     = "/readyz"
+  default     = "/livez"
 
   validation {
     condition     = startswith(var.health_check_path, "/")
     error_message = "The health check path must start with '/'."
+  }
+}
+
+variable "container_health_check" {
+  description = "The container's own health check (ECS healthCheck): the image's HEALTHCHECK command, GET /livez on PORT."
+  type = object({
+    command      = list(string)
+    interval     = optional(number, 15)
+    timeout      = optional(number, 5)
+    retries      = optional(number, 3)
+    start_period = optional(number, 30)
+  })
+  default = { command = ["CMD", "python", "-m", "service.healthcheck"] }
+
+  validation {
+    condition     = contains(["CMD", "CMD-SHELL"], var.container_health_check.command[0])
+    error_message = "A health check command starts with CMD or CMD-SHELL."
   }
 }
 
@@ -188,7 +205,7 @@ variable "parameters" {
 }
 
 variable "environment_variables" {
-  description = "Plain, non-secret container environment variables (e.g. LOG_LEVEL). Anything secret goes in var.secret_arns."
+  description = "Plain, non-secret container environment variables (e.g. LOG_LEVEL); PORT is set from container_port. Anything secret goes in var.secret_arns."
   type        = map(string)
   default     = {}
 

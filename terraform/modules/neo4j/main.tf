@@ -6,15 +6,16 @@ data "aws_partition" "this" {}
 data "aws_region" "this" {}
 
 locals {
-  partition      = data.aws_partition.this.partition
-  backup_object  = "arn:${local.partition}:s3:::${var.backup.bucket_name}/${var.backup.object_key}"
-  task_principal = { Service = "ecs-tasks.amazonaws.com" }
+  partition     = data.aws_partition.this.partition
+  backup_object = "arn:${local.partition}:s3:::${var.backup.bucket_name}/${var.backup.object_key}"
   # Known before apply (unlike the log group's arn attribute), so policies naming it are readable in a plan.
   log_arn = "arn:${local.partition}:logs:${data.aws_region.this.name}:${data.aws_caller_identity.this.account_id}:log-group:/ecs/${var.name}"
   # Looked up only when the restore runs and no version is pinned.
   read_backup_metadata = var.restore.enabled && var.restore.version_id == null
   backup_version       = var.restore.version_id != null ? var.restore.version_id : try(data.aws_s3_object.backup[0].version_id, null)
   backup_etag          = try(data.aws_s3_object.backup[0].etag, null)
+  # /data of Neo4j and of the restore task: this file system, through its access point only.
+  data_volume = { name = "data", file_system_id = aws_efs_file_system.this.id, access_point_id = aws_efs_access_point.this.id }
   efs_client_access = {
     Effect = "Allow"
     Action = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
@@ -116,7 +117,7 @@ resource "aws_efs_file_system_policy" "this" {
       {
         Sid       = "TasksThroughAccessPoint"
         Effect    = "Allow"
-        Principal = { AWS = [aws_iam_role.task.arn, aws_iam_role.restore.arn] }
+        Principal = { AWS = [module.task.task_role_arn, module.restore.task_role_arn] }
         Action    = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
         Resource  = [aws_efs_file_system.this.arn]
         Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn } }
@@ -187,7 +188,7 @@ resource "aws_secretsmanager_secret_rotation" "this" {
   depends_on = [aws_secretsmanager_secret_version.this]
 }
 
-# --- logs and roles ----------------------------------------------------------------------------------------
+# --- logs --------------------------------------------------------------------------------------------------
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/ecs/${var.name}"
   kms_key_id        = var.log.kms_key_arn
@@ -195,133 +196,78 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-resource "aws_iam_role" "execution" {
-  name_prefix = "${var.name}-exec-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
-  })
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "execution" {
-  name = "start-task"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "WriteLogs"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
-      },
-      {
-        Sid      = "ReadAdminSecret"
-        Effect   = "Allow"
-        Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [aws_secretsmanager_secret.this.arn]
-      },
-      {
-        Sid      = "DecryptAdminSecret"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = [var.kms_key_arn]
-      },
-    ]
-  })
-}
-
-resource "aws_iam_role" "task" {
-  name_prefix = "${var.name}-task-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
-  })
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "task" {
-  name   = "mount-data"
-  role   = aws_iam_role.task.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [merge(local.efs_client_access, { Sid = "MountDataThroughAccessPoint" })] })
-}
-
 # --- Neo4j -------------------------------------------------------------------------------------------------
-resource "aws_ecs_task_definition" "this" {
-  family                   = var.name
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = var.task_size.cpu
-  memory                   = var.task_size.memory
-  execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+module "task" {
+  source = "../ecs_task"
 
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "data"
-    efs_volume_configuration {
-      file_system_id     = aws_efs_file_system.this.id
-      transit_encryption = "ENABLED"
-      authorization_config {
-        access_point_id = aws_efs_access_point.this.id
-        iam             = "ENABLED"
-      }
-    }
-  }
-
-  container_definitions = jsonencode([{
+  name           = var.name
+  task_size      = { cpu = var.task_size.cpu, memory = var.task_size.memory }
+  log_group_name = aws_cloudwatch_log_group.this.name
+  efs_volume     = local.data_volume
+  container = {
     name         = "neo4j"
     image        = var.image
-    essential    = true
-    cpu          = var.task_size.cpu
-    memory       = var.task_size.memory
-    portMappings = [{ containerPort = 7474, protocol = "tcp" }, { containerPort = 7687, protocol = "tcp" }]
-    mountPoints  = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
+    ports        = [7474, 7687]
+    mount_points = [{ source_volume = "data", container_path = "/data" }]
+    # Bolt accepts only TLS: the key and certificate come from the TLS secret at task start and are written
+    # where Neo4j's bolt SSL policy reads them (its default file names private.key and public.crt), then the
+    # image's own entrypoint starts Neo4j.
+    entry_point = ["/bin/bash", "-c"]
+    command     = [file("${path.module}/start-with-tls.sh")]
     environment = [
       { name = "NEO4J_PLUGINS", value = jsonencode(var.plugins) },
       { name = "NEO4J_server_memory_heap_initial__size", value = var.task_size.heap },
       { name = "NEO4J_server_memory_heap_max__size", value = var.task_size.heap },
       { name = "NEO4J_server_memory_pagecache_size", value = var.task_size.page_cache },
       { name = "NEO4J_dbms_security_procedures_unrestricted", value = "apoc.*,gds.*" },
+      { name = "NEO4J_server_bolt_tls__level", value = "REQUIRED" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_enabled", value = "true" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_base__directory", value = "/ssl/bolt" },
     ]
-    secrets = [{ name = "NEO4J_AUTH", valueFrom = "${aws_secretsmanager_secret.this.arn}:auth::" }]
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.this.name
-        awslogs-region        = data.aws_region.this.name
-        awslogs-stream-prefix = "neo4j"
-      }
-    }
-  }])
-
-  tags = var.tags
-}
-
-resource "aws_service_discovery_service" "this" {
-  name = "neo4j"
-
-  dns_config {
-    namespace_id   = var.cluster.namespace_id
-    routing_policy = "MULTIVALUE"
-    dns_records {
-      type = "A"
-      ttl  = 10
-    }
+    secrets = [
+      { name = "NEO4J_AUTH", value_from = "${aws_secretsmanager_secret.this.arn}:auth::" },
+      { name = "BOLT_TLS_KEY", value_from = "${var.tls.secret_arn}:private_key::" },
+      { name = "BOLT_TLS_CERTIFICATE", value_from = "${var.tls.secret_arn}:certificate::" },
+    ]
+    # Bolt's port answers once Neo4j is up (bash's /dev/tcp: the image has no curl).
+    health_check = { command = ["CMD-SHELL", "bash -c '</dev/tcp/127.0.0.1/7687' || exit 1"], interval = 30, timeout = 5, retries = 3, start_period = 120 }
   }
-
-  tags = var.tags
+  execution_policies = {
+    start-task = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "WriteLogs"
+          Effect   = "Allow"
+          Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+        },
+        {
+          Sid      = "ReadAdminAndTlsSecrets"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue"]
+          Resource = [aws_secretsmanager_secret.this.arn, var.tls.secret_arn]
+        },
+        {
+          Sid      = "DecryptAdminSecret"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt"]
+          Resource = [var.kms_key_arn]
+        },
+      ]
+    })
+  }
+  task_policies = {
+    mount-data = jsonencode({ Version = "2012-10-17", Statement = [merge(local.efs_client_access, { Sid = "MountDataThroughAccessPoint" })] })
+  }
+  discovery = { name = "neo4j", namespace_id = var.cluster.namespace_id }
+  tags      = var.tags
 }
 
 resource "aws_ecs_service" "this" {
   name             = var.name
   cluster          = var.cluster.arn
-  task_definition  = aws_ecs_task_definition.this.arn
+  task_definition  = module.task.task_definition_arn
   desired_count    = 1
   launch_type      = "FARGATE"
   platform_version = "LATEST"
@@ -338,7 +284,7 @@ resource "aws_ecs_service" "this" {
   }
 
   service_registries {
-    registry_arn = aws_service_discovery_service.this.arn
+    registry_arn = module.task.discovery_arn
   }
 
   deployment_circuit_breaker {
@@ -353,111 +299,57 @@ resource "aws_ecs_service" "this" {
 }
 
 # --- one-time restore of the S3 backup onto /data ----------------------------------------------------------
-resource "aws_iam_role" "restore" {
-  name_prefix = "${var.name}-restore-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
-  })
-  tags = var.tags
-}
+module "restore" {
+  source = "../ecs_task"
 
-resource "aws_iam_role_policy" "restore" {
-  name = "restore-backup"
-  role = aws_iam_role.restore.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "ReadTheBackupObjectOnly"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = [local.backup_object]
-      },
-      {
-        Sid       = "DecryptTheBackup"
-        Effect    = "Allow"
-        Action    = ["kms:Decrypt"]
-        Resource  = [var.backup.bucket_kms_key_arn]
-        Condition = { StringEquals = { "kms:ViaService" = "s3.${data.aws_region.this.name}.amazonaws.com" } }
-      },
-      merge(local.efs_client_access, { Sid = "WriteThisFileSystemOnly" }),
-    ]
-  })
-}
-
-resource "aws_iam_role" "restore_execution" {
-  name_prefix = "${var.name}-rexec-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = local.task_principal, Action = ["sts:AssumeRole"] }]
-  })
-  tags = var.tags
-}
-
-resource "aws_iam_role_policy" "restore_execution" {
-  name = "write-logs"
-  role = aws_iam_role.restore_execution.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid      = "WriteLogs"
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = ["${local.log_arn}:*"]
-    }]
-  })
-}
-
-resource "aws_ecs_task_definition" "restore" {
-  family                   = "${var.name}-restore"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = 512
-  memory                   = 1024
-  execution_role_arn       = aws_iam_role.restore_execution.arn
-  task_role_arn            = aws_iam_role.restore.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "data"
-    efs_volume_configuration {
-      file_system_id     = aws_efs_file_system.this.id
-      transit_encryption = "ENABLED"
-      authorization_config {
-        access_point_id = aws_efs_access_point.this.id
-        iam             = "ENABLED"
-      }
-    }
-  }
-
-  container_definitions = jsonencode([{
-    name        = "restore"
-    image       = var.restore.image
-    essential   = true
-    cpu         = 512
-    memory      = 1024
-    entryPoint  = ["/bin/sh", "-c"]
-    command     = [file("${path.module}/scripts/restore_task.sh")]
-    mountPoints = [{ sourceVolume = "data", containerPath = "/data", readOnly = false }]
+  name               = "${var.name}-restore"
+  role_name_prefixes = { execution = "${var.name}-rexec-", task = "${var.name}-restore-" }
+  task_size          = { cpu = 512, memory = 1024 }
+  log_group_name     = aws_cloudwatch_log_group.this.name
+  efs_volume         = local.data_volume
+  container = {
+    name         = "restore"
+    image        = var.restore.image
+    entry_point  = ["/bin/sh", "-c"]
+    command      = [file("${path.module}/scripts/restore_task.sh")]
+    mount_points = [{ source_volume = "data", container_path = "/data" }]
     environment = [
       { name = "BACKUP_BUCKET", value = var.backup.bucket_name },
       { name = "BACKUP_KEY", value = var.backup.object_key },
     ]
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = aws_cloudwatch_log_group.this.name
-        awslogs-region        = data.aws_region.this.name
-        awslogs-stream-prefix = "restore"
-      }
-    }
-  }])
-
+  }
+  execution_policies = {
+    write-logs = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid      = "WriteLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${local.log_arn}:*"]
+      }]
+    })
+  }
+  task_policies = {
+    restore-backup = jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ReadTheBackupObjectOnly"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+          Resource = [local.backup_object]
+        },
+        {
+          Sid       = "DecryptTheBackup"
+          Effect    = "Allow"
+          Action    = ["kms:Decrypt"]
+          Resource  = [var.backup.bucket_kms_key_arn]
+          Condition = { StringEquals = { "kms:ViaService" = "s3.${data.aws_region.this.name}.amazonaws.com" } }
+        },
+        merge(local.efs_client_access, { Sid = "WriteThisFileSystemOnly" }),
+      ]
+    })
+  }
   tags = var.tags
 }
 
@@ -487,7 +379,7 @@ resource "terraform_data" "restore" {
       ENDPOINT_URL    = var.restore.endpoint_url == null ? "" : var.restore.endpoint_url
       CLUSTER         = var.cluster.arn
       SERVICE         = var.name
-      TASK_DEFINITION = aws_ecs_task_definition.restore.arn
+      TASK_DEFINITION = module.restore.task_definition_arn
       SUBNETS         = join(",", var.network.private_subnet_ids)
       SECURITY_GROUPS = aws_security_group.this.id
       BACKUP_VERSION  = local.backup_version == null ? "" : local.backup_version
@@ -496,5 +388,5 @@ resource "terraform_data" "restore" {
     }
   }
 
-  depends_on = [aws_efs_mount_target.this, aws_efs_file_system_policy.this, aws_iam_role_policy.restore]
+  depends_on = [aws_efs_mount_target.this, aws_efs_file_system_policy.this, module.restore]
 }

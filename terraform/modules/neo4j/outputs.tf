@@ -1,6 +1,6 @@
 output "bolt_uri" {
-  description = "Bolt URI of Neo4j through Cloud Map (inside the VPC)."
-  value       = "bolt://neo4j.${var.cluster.namespace_name}:7687"
+  description = "Bolt URI of Neo4j through Cloud Map (inside the VPC), TLS only: its certificate names this host."
+  value       = "bolt+s://neo4j.${var.cluster.namespace_name}:7687"
 }
 
 output "http_uri" {
@@ -35,5 +35,5 @@ output "service_name" {
 
 output "restore_task_definition_arn" {
   description = "ARN of the one-time restore task definition."
-  value       = aws_ecs_task_definition.restore.arn
+  value       = module.restore.task_definition_arn
 }

@@ -54,6 +54,18 @@ variable "image" {
   }
 }
 
+variable "tls" {
+  description = "Bolt's TLS: a Secrets Manager secret (JSON: private_key, certificate, ca_certificate in PEM) whose certificate names neo4j.<namespace>. Values are put by operators and never pass through Terraform; clients trust ca_certificate."
+  type = object({
+    secret_arn = string
+  })
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:ca-(central|west)-1:[0-9]{12}:secret:", var.tls.secret_arn))
+    error_message = "The TLS secret must be a Secrets Manager ARN in a Canadian region."
+  }
+}
+
 variable "plugins" {
   description = "Neo4j plugins the image installs at start (NEO4J_PLUGINS)."
   type        = list(string)

@@ -90,24 +90,28 @@ run "secure_defaults" {
     error_message = "ALB access logs are on by default."
   }
   assert {
-    condition     = one(aws_lb_target_group.this.health_check).path == "/readyz"
-    error_message = "The target group must probe /readyz."
+    condition     = one(aws_lb_target_group.this.health_check).path == "/livez"
+    error_message = "The target group must probe the shallow /livez."
   }
   assert {
     condition     = length(aws_acm_certificate_validation.this) == 1
     error_message = "Certificate validation is on by default."
   }
   assert {
-    condition     = aws_iam_role.task.name_prefix != aws_iam_role.execution.name_prefix
+    condition     = module.task.role_name_prefixes.task != module.task.role_name_prefixes.execution
     error_message = "Task and execution roles must be separate."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets[0].valueFrom == "arn:aws:secretsmanager:ca-central-1:111122223333:secret:azure-AbCdEf:api_key::"
+    condition     = jsondecode(module.task.container_definitions)[0].secrets[0].valueFrom == "arn:aws:secretsmanager:ca-central-1:111122223333:secret:azure-AbCdEf:api_key::"
     error_message = "Secrets must come from Secrets Manager by reference."
   }
   assert {
-    condition     = length(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment) == 0
-    error_message = "No plain environment values by default."
+    condition     = jsondecode(module.task.container_definitions)[0].environment == [{ name = "PORT", value = "8000" }]
+    error_message = "By default the only plain environment value is PORT, the container port."
+  }
+  assert {
+    condition     = jsondecode(module.task.container_definitions)[0].healthCheck.command == ["CMD", "python", "-m", "service.healthcheck"]
+    error_message = "The container checks its own health with the image's /livez command."
   }
   assert {
     condition     = alltrue([for i in aws_security_group.this.ingress : try(length(i.cidr_blocks), 0) == 0])

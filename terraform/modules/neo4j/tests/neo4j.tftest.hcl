@@ -58,10 +58,27 @@ variables {
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
   admin_password    = "test-only-not-a-secret"
   admin_secret_name = "notegen-test/neo4j-admin"
+  tls               = { secret_arn = "arn:aws:secretsmanager:ca-central-1:111122223333:secret:notegen-test/neo4j-tls-AbCdEf" }
 }
 
 run "secure_defaults" {
   command = apply
+
+  assert {
+    condition     = output.bolt_uri == "bolt+s://neo4j.test.notegen.internal:7687"
+    error_message = "Clients are given an encrypted Bolt URI."
+  }
+  assert {
+    condition = alltrue([for setting in [
+      { name = "NEO4J_server_bolt_tls__level", value = "REQUIRED" },
+      { name = "NEO4J_dbms_ssl_policy_bolt_enabled", value = "true" },
+    ] : contains(jsondecode(module.task.container_definitions)[0].environment, setting)])
+    error_message = "Bolt must require TLS."
+  }
+  assert {
+    condition     = startswith(jsondecode(module.task.container_definitions)[0].healthCheck.command[0], "CMD")
+    error_message = "Neo4j's container checks its own health."
+  }
 
   assert {
     condition     = aws_efs_file_system.this.encrypted && aws_efs_file_system.this.kms_key_id == var.kms_key_arn
@@ -76,7 +93,7 @@ run "secure_defaults" {
     error_message = "One mount target per private subnet."
   }
   assert {
-    condition     = alltrue([for v in aws_ecs_task_definition.this.volume : one(v.efs_volume_configuration).transit_encryption == "ENABLED"])
+    condition     = alltrue([for v in module.task.volumes : one(v.efs_volume_configuration).transit_encryption == "ENABLED"])
     error_message = "EFS volumes must be encrypted in transit."
   }
   assert {
@@ -100,19 +117,19 @@ run "secure_defaults" {
     error_message = "The password must be written write-only (secret_string_wo), never as secret_string."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets[0].name == "NEO4J_AUTH" && !contains([for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name], "NEO4J_AUTH")
+    condition     = jsondecode(module.task.container_definitions)[0].secrets[0].name == "NEO4J_AUTH" && !contains([for e in jsondecode(module.task.container_definitions)[0].environment : e.name], "NEO4J_AUTH")
     error_message = "NEO4J_AUTH comes from Secrets Manager, never a plain value."
   }
   assert {
-    condition     = strcontains(aws_ecs_task_definition.this.container_definitions, "graph-data-science") && strcontains(aws_ecs_task_definition.this.container_definitions, "apoc")
+    condition     = strcontains(module.task.container_definitions, "graph-data-science") && strcontains(module.task.container_definitions, "apoc")
     error_message = "APOC and GDS are enabled."
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.restore.policy).Statement[0].Resource == ["arn:aws:s3:::notegen-test-backups/neo4j-data-volume.tar.gz"]
+    condition     = jsondecode(module.restore.task_policies["restore-backup"]).Statement[0].Resource == ["arn:aws:s3:::notegen-test-backups/neo4j-data-volume.tar.gz"]
     error_message = "The restore task reads only the backup object."
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.restore.policy).Statement[2].Condition.StringEquals["elasticfilesystem:AccessPointArn"] == aws_efs_access_point.this.arn
+    condition     = jsondecode(module.restore.task_policies["restore-backup"]).Statement[2].Condition.StringEquals["elasticfilesystem:AccessPointArn"] == aws_efs_access_point.this.arn
     error_message = "The restore task writes only this file system, through its access point."
   }
   assert {

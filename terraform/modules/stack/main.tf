@@ -1,0 +1,291 @@
+# NoteGen AI APIs: the whole stack of one environment. envs/staging and envs/prod call it once each with what
+# differs between them; providers (the default one and the ca-west-1 `replica`) come from the env root.
+locals {
+  name           = "${var.project}-${var.environment}"
+  account_id     = var.account_id
+  secret_path    = "${local.name}/"
+  parameter_path = "/${var.project}/${var.environment}/"
+  log            = { kms_key_arn = module.kms.arn, retention_days = var.log_retention_days }
+  private        = module.vpc.private_subnet_ids
+}
+
+# --- keys ------------------------------------------------------------------------------------------------
+module "kms" {
+  source = "../kms"
+
+  account_id  = local.account_id
+  alias       = "${local.name}-data"
+  description = "${local.name}: data, logs, secrets, parameters, backups, trail and alarms"
+  service_principals = [
+    "logs.${var.region}.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "cloudwatch.amazonaws.com",
+  ]
+}
+
+module "kms_replica" {
+  source    = "../kms"
+  providers = { aws = aws.replica }
+
+  account_id  = local.account_id
+  alias       = "${local.name}-replica"
+  description = "${local.name}: backup replicas in ca-west-1"
+}
+
+# --- network and compute -----------------------------------------------------------------------------------
+module "vpc" {
+  source = "../vpc"
+
+  name                    = local.name
+  environment             = var.environment
+  cidr_block              = var.network.cidr_block
+  subnets                 = var.network.subnets
+  single_nat_gateway      = var.network.single_nat_gateway
+  kms_key_arn             = module.kms.arn
+  flow_log_retention_days = var.log_retention_days
+}
+
+module "cluster" {
+  source = "../ecs_cluster"
+
+  name      = local.name
+  vpc_id    = module.vpc.vpc_id
+  namespace = "${var.environment}.${var.project}.internal"
+}
+
+module "ecr" {
+  source = "../ecr"
+
+  name        = "${local.name}/api"
+  kms_key_arn = module.kms.arn
+  ci_role_arn = module.github.push_role_arn
+}
+
+module "api" {
+  source = "../ecs_service"
+
+  name               = "${local.name}-api"
+  environment        = var.environment
+  network            = { vpc_id = module.vpc.vpc_id, vpc_cidr = module.vpc.cidr_block }
+  public_subnet_ids  = module.vpc.public_subnet_ids
+  private_subnet_ids = local.private
+  cluster            = { arn = module.cluster.arn, name = module.cluster.name, namespace_id = module.cluster.namespace_id }
+  image = {
+    repository_arn = module.ecr.arn
+    repository_url = module.ecr.repository_url
+    tag            = var.api.image_tag
+  }
+  task_size   = { cpu = var.api.cpu, memory = var.api.memory }
+  scaling     = merge(var.api.scaling, { autoscaling = var.emulator_compat.app_autoscaling })
+  certificate = { domain_name = var.domain_name, wait_for_validation = var.certificate_wait_for_validation }
+  alb         = { deletion_protection = var.protection.alb_deletion_protection }
+  access_logs = {
+    bucket_name   = "${local.name}-alb-logs-${local.account_id}"
+    force_destroy = var.protection.force_destroy_buckets
+  }
+  # The service's configuration contract (service/settings.py; tests/service/test_contract.py holds the two
+  # together): secrets by reference, everything else as plain values.
+  secret_arns = {
+    API_CLIENTS          = { secret_arn = module.secrets.arns["api"], json_key = "api_clients" }
+    AUDIT_HMAC_KEY       = { secret_arn = module.secrets.arns["api"], json_key = "audit_hmac_key" }
+    AZURE_OPENAI_API_KEY = { secret_arn = module.secrets.arns["azure-openai"], json_key = "api_key" }
+    NEO4J_USERNAME       = { secret_arn = module.neo4j.secret_arn, json_key = "username" }
+    NEO4J_PASSWORD       = { secret_arn = module.neo4j.secret_arn, json_key = "password" }
+    NEO4J_CA_CERT        = { secret_arn = module.secrets.arns["neo4j-tls"], json_key = "ca_certificate" }
+  }
+  environment_variables = {
+    APP_ENV                           = var.environment
+    AWS_REGION                        = var.region
+    NEO4J_URI                         = module.neo4j.bolt_uri
+    OPENSEARCH_ENDPOINT               = "https://${module.opensearch.endpoint}"
+    OPENSEARCH_AUTH_METHOD            = "sigv4"
+    EMBEDDING_PROVIDER                = "azure-openai"
+    NOTE_GENERATOR                    = "azure-openai"
+    AZURE_OPENAI_ENDPOINT             = var.api.azure_openai.endpoint
+    AZURE_OPENAI_API_VERSION          = var.api.azure_openai.api_version
+    AZURE_OPENAI_CHAT_DEPLOYMENT      = var.api.azure_openai.chat_deployment
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT = var.api.azure_openai.embedding_deployment
+  }
+  decrypt_kms_key_arns = [module.kms.arn]
+  task_policy_statements = [{
+    sid       = "OpenSearchHttp"
+    actions   = module.opensearch.http_actions
+    resources = ["${module.opensearch.domain_arn_pattern}/*"]
+  }]
+  log = local.log
+}
+
+# --- data stores ---------------------------------------------------------------------------------------------
+module "opensearch" {
+  source = "../opensearch"
+
+  name        = local.name
+  environment = var.environment
+  network = {
+    vpc_id                   = module.vpc.vpc_id
+    private_subnet_ids       = local.private
+    client_security_group_id = module.api.security_group_id
+  }
+  kms_key_arn      = module.kms.arn
+  access_role_arns = [module.api.task_role_arn]
+  master_user_arn  = module.api.task_role_arn
+  cluster          = var.opensearch
+  log              = local.log
+}
+
+module "neo4j" {
+  source = "../neo4j"
+
+  name        = "${local.name}-neo4j"
+  environment = var.environment
+  network = {
+    vpc_id                   = module.vpc.vpc_id
+    vpc_cidr                 = module.vpc.cidr_block
+    private_subnet_ids       = local.private
+    client_security_group_id = module.api.security_group_id
+  }
+  cluster = {
+    arn            = module.cluster.arn
+    name           = module.cluster.name
+    namespace_id   = module.cluster.namespace_id
+    namespace_name = module.cluster.namespace_name
+  }
+  task_size               = { cpu = var.neo4j.cpu, memory = var.neo4j.memory, heap = var.neo4j.heap, page_cache = var.neo4j.page_cache }
+  kms_key_arn             = module.kms.arn
+  log                     = local.log
+  admin_password          = var.neo4j_admin_password
+  admin_secret_name       = "${local.secret_path}neo4j-admin"
+  admin_password_version  = var.neo4j.password_version
+  recovery_window_in_days = var.secret_recovery_window_days
+  rotation                = { enabled = true, lambda_arn = module.rotation.arn, days = var.secret_rotation_days }
+  backup                  = { bucket_name = module.backup_bucket.id, bucket_kms_key_arn = module.kms.arn }
+  restore                 = var.neo4j.restore
+  efs_backup_policy       = var.emulator_compat.efs_backup_policy
+  tls                     = { secret_arn = module.secrets.arns["neo4j-tls"] }
+}
+
+module "backup_bucket" {
+  source = "../s3_bucket"
+
+  name          = "${local.name}-backups-${local.account_id}"
+  kms_key_arn   = module.kms.arn
+  force_destroy = var.protection.force_destroy_buckets
+  replication = {
+    destination_bucket_arn  = module.replica_bucket.arn
+    destination_region      = "ca-west-1"
+    destination_kms_key_arn = module.kms_replica.arn
+  }
+}
+
+module "replica_bucket" {
+  source    = "../s3_bucket"
+  providers = { aws = aws.replica }
+
+  name          = "${local.name}-backups-replica-${local.account_id}"
+  kms_key_arn   = module.kms_replica.arn
+  force_destroy = var.protection.force_destroy_buckets
+}
+
+module "backup" {
+  source = "../backup"
+
+  name             = local.name
+  environment      = var.environment
+  kms_key_arn      = module.kms.arn
+  resource_arns    = [module.neo4j.file_system_arn]
+  schedule         = { retention_days = var.backup_retention_days }
+  create_selection = var.emulator_compat.aws_backup_selection
+}
+
+# --- configuration and secrets -------------------------------------------------------------------------------
+module "config" {
+  source = "../config"
+
+  path = local.parameter_path
+  parameters = {
+    neo4j_uri           = module.neo4j.bolt_uri
+    opensearch_endpoint = "https://${module.opensearch.endpoint}"
+    aws_region          = var.region
+  }
+}
+
+module "secrets" {
+  source = "../secrets"
+
+  name_prefix             = local.secret_path
+  environment             = var.environment
+  kms_key_arn             = module.kms.arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  definitions = {
+    azure-openai = { description = "Azure OpenAI API key (JSON: api_key)" }
+    langfuse     = { description = "Langfuse host and keys (JSON: host, public_key, secret_key)" }
+    api          = { description = "API clients and audit key (JSON: api_clients = list of client, scopes, token_sha256; audit_hmac_key)" }
+    neo4j-tls    = { description = "Neo4j Bolt TLS (JSON: private_key, certificate, ca_certificate; PEM)" }
+  }
+  rotation = {
+    lambda_arn = module.rotation.arn
+    days       = var.secret_rotation_days
+    enabled    = var.emulator_compat.secret_rotation
+  }
+}
+
+module "rotation" {
+  source = "../secret_rotation"
+
+  name              = "${local.name}-secret-rotation"
+  environment       = var.environment
+  secret_arn_prefix = "arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:${local.secret_path}"
+  kms_key_arn       = module.kms.arn
+  network = {
+    vpc_id             = module.vpc.vpc_id
+    private_subnet_ids = local.private
+    # The API's security group: the only source Neo4j accepts, needed to set a rotated password.
+    security_group_ids = [module.api.security_group_id]
+  }
+  neo4j_http_url = module.neo4j.http_uri
+  log            = local.log
+}
+
+# --- audit, alarms, CI -----------------------------------------------------------------------------------------
+module "cloudtrail" {
+  source = "../cloudtrail"
+
+  name                 = local.name
+  environment          = var.environment
+  bucket_name          = "${local.name}-cloudtrail-${local.account_id}"
+  kms_key_arn          = module.kms.arn
+  log_retention_days   = var.log_retention_days
+  force_destroy_bucket = var.protection.force_destroy_buckets
+}
+
+module "alarms" {
+  source = "../alarms"
+
+  name            = local.name
+  kms_key_arn     = module.kms.arn
+  email_endpoints = var.alarm_emails
+  load_balancer = {
+    arn_suffix              = module.api.alb_arn_suffix
+    target_group_arn_suffix = module.api.target_group_arn_suffix
+  }
+  ecs = {
+    cluster_name  = module.cluster.name
+    service_names = [module.api.service_name, module.neo4j.service_name]
+  }
+  rotation_function_name = module.rotation.function_name
+}
+
+module "github" {
+  source = "../github_oidc"
+
+  name               = local.name
+  repository         = var.github.repository
+  create_provider    = var.github.create_provider
+  ecr_repository_arn = module.ecr.arn
+  state              = { bucket = var.state_bucket, key = "${var.environment}/terraform.tfstate" }
+  read_scope = {
+    bucket_prefix  = "${local.name}-"
+    parameter_path = local.parameter_path
+    secret_prefix  = local.secret_path
+  }
+}
