@@ -47,11 +47,13 @@ class Unknown:
 
     `refs` are absolute resource addresses the value derives from, e.g. ``module.vpc.aws_subnet.private``
     (instance keys kept when the reference had them). An Unknown with refs is a reference to an
-    existing object, so it is *set*; an Unknown without refs is simply unknown.
+    existing object, so it is *set*; an Unknown without refs is simply unknown. A template whose first
+    parts are known keeps them as `prefix` (a URL's scheme and host stay visible); equality ignores it.
     """
 
     refs: tuple[str, ...] = ()
     reason: str = ""
+    prefix: str = field(default="", compare=False)  # a string's known start ("bolt+s://neo4j.")
 
     def __bool__(self) -> bool:
         raise TypeError("Unknown has no truth value; test it with isinstance")

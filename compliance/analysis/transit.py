@@ -13,10 +13,14 @@ from compliance.model import Unknown
 
 TLS_SCHEMES = ("bolt+s://", "bolt+ssc://", "neo4j+s://", "neo4j+ssc://", "https://")
 PLAINTEXT_DATASTORE_SCHEMES = ("bolt://", "neo4j://")
+SCHEMES = (*TLS_SCHEMES, *PLAINTEXT_DATASTORE_SCHEMES, "http://")
 # An http:// URL is a data store's when its name or its address says so (Neo4j, OpenSearch, a database).
 DATASTORE_HINT = re.compile(
     r"neo4j|bolt|graph|opensearch|elastic|search|database|(^|_)db(_|$)|:7474|:7687|:9200"
 )
+
+
+ADDRESS_HINT = re.compile(r"ur[il]|endpoint|host|address|dsn")
 
 
 def containers(value: Any) -> list[Mapping[str, Any]] | Unknown | None:
@@ -53,13 +57,19 @@ def environment(container: Mapping[str, Any]) -> Iterator[tuple[Any, Any]]:
 
 
 def names_datastore(name: Any) -> bool:
-    """A setting's name that says it points at a data store (NEO4J_URI, /app/opensearch_endpoint)."""
-    return isinstance(name, str) and bool(DATASTORE_HINT.search(name.lower()))
+    """A setting's name that says it is a data store's address (NEO4J_URI, /app/opensearch_endpoint; not
+    NEO4J_CA_SECRET_ARN)."""
+    if not isinstance(name, str):
+        return False
+    lowered = name.lower()
+    return bool(DATASTORE_HINT.search(lowered)) and bool(ADDRESS_HINT.search(lowered))
 
 
 def endpoint_status(name: Any, value: Any) -> str | None:
     """'tls', 'plaintext' or 'unknown' for a client setting that points at a data store; None otherwise."""
     hinted = names_datastore(name)
+    if isinstance(value, Unknown) and value.prefix.startswith(SCHEMES) and not isinstance(name, Unknown):
+        return endpoint_status(name, value.prefix)  # the scheme and host are known, the rest is not
     if isinstance(value, Unknown) or isinstance(name, Unknown):
         return "unknown" if hinted or isinstance(name, Unknown) else None
     if not isinstance(value, str):
@@ -67,7 +77,9 @@ def endpoint_status(name: Any, value: Any) -> str | None:
     text = value.strip().lower()
     if text.startswith(PLAINTEXT_DATASTORE_SCHEMES):
         return "plaintext"
-    if text.startswith("http://") and (hinted or DATASTORE_HINT.search(text)):
+    if text.startswith("http://") and (
+        hinted or DATASTORE_HINT.search(text) or DATASTORE_HINT.search(str(name).lower())
+    ):
         return "plaintext"
     if text.startswith(TLS_SCHEMES) and (hinted or DATASTORE_HINT.search(text) or "+s" in text[:12]):
         return "tls"

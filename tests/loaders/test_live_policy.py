@@ -25,9 +25,11 @@ REGION = "ca-central-1"
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED: dict[str, Any] = json.loads((ROOT / POLICY).read_text())
 
-# moto's IAM emulation names some S3 reads differently from AWS (it asks s3:ListBucket for sub-resources
-# its table does not list): the user moto checks gets those names too, beside the shipped AWS names.
-MOTO_S3_NAMES = {
+# moto's IAM emulation names some reads differently from AWS (it asks s3:ListBucket for S3 sub-resources
+# its table does not list, and takes CloudWatch's signing name "monitoring" as the action prefix): the user
+# moto checks gets those names too, beside the shipped AWS names.
+MOTO_NAMES = {
+    "cloudwatch:DescribeAlarms": "monitoring:DescribeAlarms",
     "s3:GetEncryptionConfiguration": "s3:ListBucket",
     "s3:GetBucketOwnershipControls": "s3:ListBucket",
     "s3:GetBucketPublicAccessBlock": "s3:ListBucket",
@@ -42,7 +44,7 @@ def for_moto(policy: dict[str, Any]) -> dict[str, Any]:
     statements = [
         {
             **s,
-            "Action": sorted({*s["Action"], *(MOTO_S3_NAMES[a] for a in s["Action"] if a in MOTO_S3_NAMES)}),
+            "Action": sorted({*s["Action"], *(MOTO_NAMES[a] for a in s["Action"] if a in MOTO_NAMES)}),
         }
         for s in policy["Statement"]
     ]

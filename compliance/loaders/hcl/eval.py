@@ -202,7 +202,7 @@ class Evaluator:
         unknowns = [p for p in pieces if isinstance(p, Unknown)]
         if not unknowns:
             return "".join(pieces)
-        return json_with_unknowns(pieces) or merge_unknown(unknowns)
+        return json_with_unknowns(pieces) or _with_prefix(merge_unknown(unknowns), pieces)
 
     def _render_into(self, items: list[Any], ctx: Context, env: Env, out: list[Any]) -> None:
         for item in items:
@@ -210,7 +210,10 @@ class Evaluator:
                 out.append(item)
             elif item[0] == "interp":
                 value = self.evaluate(item[1], ctx, env)
-                out.append(merge_unknown([value]) if has_unknown(value) else template_piece(value))
+                if isinstance(value, Unknown):
+                    out.append(value)  # kept whole: its prefix continues the string
+                else:
+                    out.append(merge_unknown([value]) if has_unknown(value) else template_piece(value))
             elif item[0] == "if":
                 test = self.evaluate(item[1], ctx, env)
                 if isinstance(test, Unknown):
@@ -486,3 +489,15 @@ _DISPATCH: dict[str, Callable[[Evaluator, Any, Context, Env], Any]] = {
 }
 
 __all__ = ["EvalError", "Evaluator", "apply_steps", "encode_json"]
+
+
+def _with_prefix(unknown: Unknown, pieces: list[Any]) -> Unknown:
+    """The rendered string's known start: the literal pieces before the first unknown (and its own)."""
+    known: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, Unknown):
+            known.append(piece.prefix)
+            break
+        known.append(piece)
+    prefix = "".join(known)
+    return Unknown(unknown.refs, unknown.reason, prefix) if prefix else unknown

@@ -44,7 +44,8 @@ def _judge(settings: Iterable[tuple[str, Any, Any]]) -> Result | None:
     for where, name, value in settings:
         status = endpoint_status(name, value)
         if status == "plaintext":
-            plaintext.append(f"{where} is {str(value).split('?')[0]}")
+            shown = f"{value.prefix}..." if isinstance(value, Unknown) else str(value).split("?")[0]
+            plaintext.append(f"{where} is {shown}")
         elif status == "unknown":
             doubtful.append(where)
         elif status == "tls":

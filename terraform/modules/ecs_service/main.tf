@@ -70,9 +70,9 @@ resource "aws_security_group" "this" {
   }
 
   egress {
-    description = "Neo4j Bolt and HTTP inside the VPC"
+    description = "Neo4j HTTPS and Bolt inside the VPC (7473-7687)"
     protocol    = "tcp"
-    from_port   = 7474
+    from_port   = 7473
     to_port     = 7687
     cidr_blocks = [var.network.vpc_cidr]
   }

@@ -194,6 +194,8 @@ module "backup" {
   kms_key_arn      = module.kms.arn
   resource_arns    = [module.neo4j.file_system_arn]
   schedule         = { retention_days = var.backup_retention_days }
+  copy             = { kms_key_arn = module.kms_replica.arn }
+  providers        = { aws = aws, aws.copy = aws.replica }
   create_selection = var.emulator_compat.aws_backup_selection
 }
 
@@ -242,8 +244,11 @@ module "rotation" {
     # The API's security group: the only source Neo4j accepts, needed to set a rotated password.
     security_group_ids = [module.api.security_group_id]
   }
-  neo4j_http_url = module.neo4j.http_uri
-  log            = local.log
+  neo4j_https_url = {
+    url           = module.neo4j.https_uri
+    ca_secret_arn = module.secrets.arns["neo4j-tls"]
+  }
+  log = local.log
 }
 
 # --- audit, alarms, CI -----------------------------------------------------------------------------------------
