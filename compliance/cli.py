@@ -1,4 +1,4 @@
-"""`python -m compliance COMMAND ...`: the scanner's command line.
+"""`compliance COMMAND ...` (or `python -m compliance`): the scanner's command line.
 
 Exit codes: 0 nothing fails or is unknown (after waivers); 1 violations; 2 usage or bad input, with one
 line on stderr naming the file and the problem; 3 an internal error (a bug: one line, never a traceback).
@@ -11,13 +11,18 @@ never pays for the imports of evidence or diff. Adding a command is one line her
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from compliance.model import InputError
+
+if TYPE_CHECKING:
+    from compliance.config import Config
+    from compliance.scan import ScanResult
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "scan Terraform roots and plans against the compliance rules", "compliance.cli"),
@@ -55,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: list[str]) -> int:
-    parser = Parser(prog="python -m compliance", description="NoteGen compliance scanner")
+    from compliance.about import TOOL, version
+
+    parser = Parser(prog="compliance", description="NoteGen compliance scanner")
+    parser.add_argument("--version", action="version", version=f"{TOOL} {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     chosen = next((a for a in args if not a.startswith("-")), None)
     for name, help_text, module_name in COMMANDS:
@@ -90,14 +98,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PLAN_JSON",
         help="terraform show -json output",
     )
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text")
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument(
+        "--format",
+        action="append",
+        choices=sorted(FORMATS),
+        help="report format (default text); repeat it, each with its own --output, for several reports",
+    )
+    parser.add_argument(
+        "--output",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="write the report of the matching --format here instead of stdout",
+    )
     parser.add_argument(
         "--waivers", type=Path, metavar="FILE", help="waiver file (default: compliance/waivers.yaml)"
     )
     parser.add_argument(
         "--var-file", action="append", default=[], type=Path, metavar="FILE", dest="var_files"
     )
+    _add_ci_options(parser)
+    _add_live_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from compliance.scan import LiveAccount, scan
+
+    if (args.region or args.endpoint_url) and not args.live:
+        raise UsageError("scan: --region and --endpoint-url go with --live STATE_JSON")
+    account = LiveAccount(args.region, args.endpoint_url)
+    config = _config(args)
+    rules = None
+    if args.rules_dir:
+        from compliance.rules import RULES, external_rules
+
+        rules = RULES
+        for folder in args.rules_dir:
+            rules = (*rules, *external_rules(folder, rules))
+    result = scan(
+        args.paths,
+        args.plan,
+        args.var_files,
+        _waivers(args),
+        rules,
+        config=config,
+        live=args.live,
+        live_account=account,
+    )
+    return _report(result, args)
+
+
+def _add_live_options(parser: argparse.ArgumentParser) -> None:
     live = parser.add_argument_group("live account (read-only describes with the caller's AWS credentials)")
     live.add_argument(
         "--live",
@@ -111,17 +162,93 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     live.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint (an emulator such as moto)")
 
 
-def run(args: argparse.Namespace) -> int:
-    from compliance.formats import FORMATS
-    from compliance.formats.output import emit
-    from compliance.scan import LiveAccount, scan
+# ---------------------------------------------------------------- policy and CI controls
+
+
+def _add_ci_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="policy file (default: compliance.toml or [tool.compliance] found upward from the first input)",
+    )
+    rules = "rule ids, families (ENC) or globs (IAM0*); repeatable"
+    parser.add_argument(
+        "--rule", action="append", default=[], metavar="PATTERN", help=f"run only these {rules}"
+    )
+    parser.add_argument(
+        "--skip-rule", action="append", default=[], metavar="PATTERN", help=f"skip these {rules}"
+    )
+    parser.add_argument("--fail-on", metavar="SEVERITY", help="lowest severity that fails (default: any)")
+    parser.add_argument("--soft-fail", action="store_true", help="report violations but exit 0")
+    parser.add_argument(
+        "--snippet", action="store_true", help="text report: show each finding's source block"
+    )
+    parser.add_argument(
+        "--rules-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="also run the rules in this folder (<ID>_<slug>/rule.py, validated like ours)",
+    )
+    parser.add_argument(
+        "--repo-root",
+        type=Path,
+        metavar="DIR",
+        help="SARIF URIs are relative to this (default: the git root)",
+    )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report findings in this baseline as waived"
+    )
+    parser.add_argument(
+        "--create-baseline", type=Path, metavar="FILE", help="write the failing findings' baseline and exit 0"
+    )
+
+
+def _config(args: argparse.Namespace) -> Config:
+    from compliance.config import parse_severity
+    from compliance.scan import configuration
+
+    config = configuration([*args.paths, *args.plan], args.config)
+    return dataclasses.replace(
+        config,
+        rules=tuple(args.rule) or config.rules,
+        skip_rules=(*config.skip_rules, *args.skip_rule),
+        fail_on=parse_severity(args.fail_on) if args.fail_on else config.fail_on,
+    )
+
+
+def _waivers(args: argparse.Namespace) -> Path:
     from compliance.waivers import DEFAULT
 
-    account = LiveAccount(args.region, args.endpoint_url)
-    if (args.region or args.endpoint_url) and not args.live:
-        raise UsageError("scan: --region and --endpoint-url go with --live STATE_JSON")
-    result = scan(
-        args.paths, args.plan, args.var_files, args.waivers or DEFAULT, live=args.live, live_account=account
-    )
-    emit(FORMATS[args.format](result), args.output)
+    return Path(args.waivers or DEFAULT)
+
+
+def _report(result: ScanResult, args: argparse.Namespace) -> int:
+    from compliance import baseline
+    from compliance.formats import FORMATS, sarif, text
+    from compliance.formats.output import emit
+
+    formats: list[str] = args.format or ["text"]
+    outputs: list[Path | None] = list(args.output or [None])
+    if len(formats) != len(outputs):
+        raise UsageError("scan: give one --output per --format when writing several reports")
+    if args.create_baseline is not None:
+        count = baseline.create(result, args.create_baseline)
+        print(f"baseline: {count} failing findings written to {args.create_baseline}", file=sys.stderr)
+        return EXIT_OK
+    if args.baseline is not None:
+        result = baseline.apply(result, args.baseline)
+    for name, output in zip(formats, outputs, strict=True):
+        if name == "sarif":
+            report = sarif.render(result, args.repo_root)
+        elif name == "text":
+            report = text.render(result, text.colour_wanted(output is not None), args.snippet)
+        else:
+            report = FORMATS[name](result)
+        emit(report, output)
+    if args.soft_fail and result.exit_code == EXIT_VIOLATIONS:
+        print("soft-fail: violations reported, exit 0", file=sys.stderr)
+        return EXIT_OK
     return result.exit_code

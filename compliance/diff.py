@@ -16,6 +16,7 @@ are new or changed violations.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,16 +136,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def infer_source(plan: Path) -> list[Path]:
+    """The head's Terraform root when the plan sits in it (`terraform show -json tfplan > plan.json` run
+    in the root); plan JSON records no working directory, so otherwise warn and use none."""
+    folder = plan.resolve().parent
+    if any(folder.glob("*.tf")):
+        print(f"diff: --source inferred as {folder} (the folder of {plan})", file=sys.stderr)
+        return [folder]
+    print(
+        f"warning: diff: cannot infer the Terraform root of {plan} (no .tf beside it); findings point at "
+        "the plan file: give --source DIR",
+        file=sys.stderr,
+    )
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     """Both plans through the one scan pipeline (borrowing file:line and unknowns from --source), then
     the comparison of their results, written by the one report writer."""
     from compliance.formats.diff import FORMATS
     from compliance.formats.output import emit
 
-    if not args.source:
-        result = scan(plans=[args.base, args.head], waivers=args.waivers)
-    else:
-        result = scan(paths=args.source, plans=[args.base, args.head], waivers=args.waivers)
+    sources = args.source or infer_source(args.head)
+    result = scan(paths=sources, plans=[args.base, args.head], waivers=args.waivers)
     diff = compare(result.result_of(args.base), result.result_of(args.head))
     emit(FORMATS[args.format](diff, result), args.output)
     return 1 if diff.failing else 0

@@ -35,6 +35,15 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+# Most severe first; `at_least` compares by this order.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
+def at_least(severity: Severity, floor: Severity) -> bool:
+    """Whether `severity` is `floor` or more severe."""
+    return SEVERITY_ORDER.index(severity) <= SEVERITY_ORDER.index(floor)
+
+
 class Origin(StrEnum):
     HCL = "hcl"
     PLAN = "plan"
@@ -47,13 +56,24 @@ class Unknown:
 
     `refs` are absolute resource addresses the value derives from, e.g. ``module.vpc.aws_subnet.private``
     (instance keys kept when the reference had them). An Unknown with refs is a reference to an
-    existing object, so it is *set*; an Unknown without refs is simply unknown. A template whose first
-    parts are known keeps them as `prefix` (a URL's scheme and host stay visible); equality ignores it.
+    existing object, so it is *set*; an Unknown without refs is simply unknown.
+
+    A value the configuration leaves unset is None in every form, never an Unknown: the plan loader
+    marks an optional+computed argument the configuration does not write as None, as HCL does.
+    `dynamic` marks a plan value inside a `dynamic` block whose for_each is known only after apply: the
+    block itself may stand for no block or for many.
+    `parts` is the known text of a string built by a template around unknown values: literal pieces,
+    None for each unknown piece (``("arn:", None, ":iam::aws:policy/ReadOnlyAccess")``); () otherwise.
+    `attribute` names the attribute of a value that is exactly one resource's attribute, passed on
+    unchanged (through locals, module inputs and outputs, try()); anything computed from it drops it.
     """
 
     refs: tuple[str, ...] = ()
     reason: str = ""
-    prefix: str = field(default="", compare=False)  # a string's known start ("bolt+s://neo4j.")
+    dynamic: bool = False
+    # Detail for partial evaluation, not identity: two unknowns of the same refs and reason are equal.
+    parts: tuple[str | None, ...] = field(default=(), compare=False)
+    attribute: str = field(default="", compare=False)  # read by a bare reference (cidr_block); "" if computed
 
     def __bool__(self) -> bool:
         raise TypeError("Unknown has no truth value; test it with isinstance")
@@ -116,11 +136,34 @@ def _unknown_paths(value: Any, prefix: str) -> Iterator[str]:
             yield from _unknown_paths(item, f"{prefix}.{index}" if prefix else str(index))
 
 
+CANADA = frozenset({"ca-central-1", "ca-west-1"})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The policy a scan judges by (compliance.config reads it from compliance.toml or pyproject's
+    [tool.compliance]). Defaults are the strict ones: Canada only, every bucket holds data.
+
+    allowed_regions: where resources, replicas and copies may live.
+    non_data_tag / non_data_values: a bucket tagged `non_data_tag` with one of these values holds no
+        data (public assets, logs) and is spared the data-bucket rules; unset, every bucket is data.
+    neo4j_ports / search_ports: the data-store ports network rules guard (Neo4j HTTPS, HTTP, Bolt;
+        the OpenSearch endpoint).
+    """
+
+    allowed_regions: frozenset[str] = CANADA
+    non_data_tag: str = ""
+    non_data_values: frozenset[str] = frozenset()
+    neo4j_ports: tuple[int, ...] = (7473, 7474, 7687)
+    search_ports: tuple[int, ...] = (443,)
+
+
 @dataclass(frozen=True)
 class Model:
-    """All resources of one scan, indexed by address and by type."""
+    """All resources of one scan, indexed by address and by type, and the policy they are judged by."""
 
     resources: tuple[Resource, ...]
+    settings: Settings = field(default_factory=Settings)
     by_address: Mapping[str, Resource] = field(init=False, repr=False)
     by_type: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
     _instances: Mapping[str, tuple[Resource, ...]] = field(init=False, repr=False)
@@ -298,6 +341,12 @@ class Finding:
     @property
     def failing(self) -> bool:
         return self.status in (Status.FAIL, Status.UNKNOWN)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across message changes: the same rule on the same resource is the same alert (SARIF
+        partialFingerprints, baselines)."""
+        return hashlib.sha256(f"{self.rule_id}\x1f{self.resource}".encode()).hexdigest()[:32]
 
 
 class InputError(Exception):

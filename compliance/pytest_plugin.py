@@ -3,7 +3,11 @@
     pytest -m compliance --compliance-path terraform/envs/staging [--compliance-plan PLAN_JSON]
            [--compliance-waivers FILE] [--compliance-var-file FILE]
 
-Items are named `RULE::ADDRESS` under one collector per input and marked `compliance`. PASS passes;
+Items are named `RULE::ADDRESS` under one collector per input (its node id relative to the rootdir, so
+JUnit classnames never start with a dot) and marked `compliance`, `severity(level=...)`,
+`family(name=...)` and one `control(framework=..., id=...)` per mapped control, so that e.g.
+`-m "compliance and severity(level='critical')"` or `-m "control(framework='HIPAA', id='164.312(b)')"`
+selects among them. They are reported to the terminal as collected. PASS passes;
 FAIL and UNKNOWN fail with rule, title, resource, file:line, message and remediation (no traceback);
 WAIVED is skipped with its justification. Without these options the plugin does nothing.
 
@@ -44,6 +48,9 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "compliance: a compliance gate item (rule x resource of our envs)")
+    config.addinivalue_line("markers", "severity(level): a compliance item's severity (low ... critical)")
+    config.addinivalue_line("markers", "family(name): a compliance item's rule family (ENC, IAM, ...)")
+    config.addinivalue_line("markers", "control(framework, id): a control the compliance item evidences")
 
 
 def _active(config: pytest.Config) -> bool:
@@ -66,9 +73,22 @@ def pytest_collection_modifyitems(
     inputs += [(Path(p), "plan") for p in config.getoption("compliance_plan")]
     for path, kind in inputs:
         collector = ComplianceInput.from_parent(
-            session, name=str(path), nodeid=str(path), path=path, kind=kind
+            session, name=str(path), nodeid=_node_id(path, config.rootpath), path=path, kind=kind
         )
-        items.extend(collector.collect())
+        collected = collector.collect()
+        # Added after collection proper: tell the reporters, or the terminal says "collected 0 items".
+        report = pytest.CollectReport(collector.nodeid, "passed", None, list(collected))
+        config.hook.pytest_collectreport(report=report)
+        items.extend(collected)
+
+
+def _node_id(path: Path, rootdir: Path) -> str:
+    """`terraform/envs/staging` for a path under the rootdir (absolute or not), else the path without
+    its leading slash: JUnit turns the node id into a dotted classname."""
+    absolute = path.resolve()
+    if absolute.is_relative_to(rootdir):
+        return absolute.relative_to(rootdir).as_posix()
+    return absolute.as_posix().lstrip("/")
 
 
 class ComplianceInput(pytest.Collector):
@@ -105,6 +125,11 @@ class ComplianceInput(pytest.Collector):
                 self, name=f"{finding.rule_id}::{finding.resource}", finding=finding
             )
             item.add_marker(pytest.mark.compliance)
+            item.add_marker(pytest.mark.severity(level=finding.severity.value))
+            item.add_marker(pytest.mark.family(name=finding.rule_id[:3]))
+            for framework, controls in finding.controls.items():
+                for control in controls:
+                    item.add_marker(pytest.mark.control(framework=framework, id=control))
             yield item
 
 
@@ -121,7 +146,8 @@ class ComplianceItem(pytest.Item):
         finding = self.finding
         if finding.status is Status.WAIVED:
             waiver = finding.waiver
-            pytest.skip(f"waived until {waiver.expires}: {waiver.justification}" if waiver else "waived")
+            until = f" until {waiver.expires}" if waiver and waiver.expires else ""
+            pytest.skip(f"waived{until}: {waiver.justification}" if waiver else "waived")
         if finding.failing:
             raise ComplianceFailedError(finding.message)
 

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.about import version
+from compliance.config import Config, discover, load, select
 from compliance.coverage import LIVE_GAP, MODULE_NOT_FOLLOWED
 from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
-from compliance.model import Finding, InputError, Model, Resource, Rule, Source, Status
+from compliance.model import Finding, InputError, Model, Resource, Rule, Severity, Source, Status, at_least
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
-from compliance.waivers import apply_waivers, load_waivers
+from compliance.waivers import apply_inline, apply_waivers, load_waivers
 
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 RESOURCE_MODES = frozenset({"managed", "data", "module"})  # a module call not followed is judged too
@@ -69,6 +70,8 @@ class ScanResult:
     generated_at: str
     version: str
     results: tuple[InputResult, ...] = ()
+    fail_on: Severity | None = None  # the lowest severity that fails the scan; None: every severity
+    config: str = ""  # the configuration file the scan was judged by ("" for the defaults)
 
     def result_of(self, path: Path | str) -> InputResult:
         """The result of the input scanned from `path`."""
@@ -80,8 +83,9 @@ class ScanResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing fails or is unknown after waivers, 1 otherwise."""
-        return 1 if self.failing else 0
+        """0 when nothing at or above `fail_on` fails or is unknown after waivers, 1 otherwise."""
+        floor = self.fail_on
+        return 1 if any(floor is None or at_least(f.severity, floor) for f in self.failing) else 0
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.findings if f.status is status)
@@ -101,11 +105,14 @@ def scan(
     rules: Sequence[Rule] | None = None,
     today: dt.date | None = None,
     environ: Mapping[str, str] | None = None,
+    config: Config | None = None,
     live: Sequence[Path] = (),
     live_account: LiveAccount | None = None,
 ) -> ScanResult:
     """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input.
 
+    `config` is the policy (None: the configuration file found from the first input upward, or the
+    defaults): it selects the rules, overrides severities and reaches the rules as `model.settings`.
     `live` holds applied states (`terraform show -json`) whose objects are described in the account of
     `live_account` (the caller's credentials, read-only; default region from the environment)."""
     if rules is None:
@@ -116,7 +123,16 @@ def scan(
         raise InputError(
             "scan: nothing to scan: give a Terraform PATH, --plan PLAN_JSON or --live STATE_JSON"
         )
-    loaded_waivers = load_waivers(waivers, {r.id for r in rules}, today)
+    if config is None:
+        config = configuration([*paths, *plans])
+    from compliance.rules import rule_folders
+
+    # A waiver may name any rule of the registry (on disk) or of this scan, selected or not.
+    known_ids = {r.id for r in rules} | set(rule_folders())
+    loaded_waivers = load_waivers(waivers, known_ids, today)
+    where = f"{config.path}, --rule or --skip-rule" if config.path else "--rule or --skip-rule"
+    rules = select(rules, config.rules, config.skip_rules, config.severity, where)
+    settings = config.settings
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
     account = live_account or LiveAccount()
@@ -130,7 +146,18 @@ def scan(
         InputResult(
             item.input,
             item.resources,
-            apply_waivers(sorted(run(rules, Model(judged(item.resources))), key=_order), loaded_waivers),
+            tuple(
+                map(
+                    _at_statement,
+                    apply_inline(
+                        apply_waivers(
+                            sorted(run(rules, Model(judged(item.resources), settings)), key=_order),
+                            loaded_waivers,
+                        ),
+                        known_ids,
+                    ),
+                )
+            ),
         )
         for item in loaded
     )
@@ -141,7 +168,16 @@ def scan(
         generated_at=generated_at(os.environ if environ is None else environ),
         version=version(),
         results=results,
+        fail_on=config.fail_on,
+        config=str(config.path or ""),
     )
+
+
+def configuration(inputs: Sequence[Path], explicit: Path | None = None) -> Config:
+    """The policy of a scan: `explicit` (--config), else the file found from the first input upward."""
+    if explicit is not None:
+        return load(explicit)
+    return load(discover(inputs[0])) if inputs else Config()
 
 
 def load_hcl_input(path: Path, var_files: Sequence[Path] = ()) -> Loaded:
@@ -271,6 +307,17 @@ def _terraform_files(folder: Path, suffixes: tuple[str, ...]) -> set[Path]:
     if not folder.is_dir():
         return set()
     return {p for p in folder.iterdir() if p.is_file() and p.name.endswith(suffixes)}
+
+
+def _at_statement(finding: Finding) -> Finding:
+    """A finding about one policy statement points at that statement's line when the source shows it."""
+    from compliance.source_text import statement_line
+
+    source = finding.source
+    if "statement" not in finding.message or source.line < 1:
+        return finding
+    line = statement_line(source.file, source.line, finding.message)
+    return finding if line == source.line else dataclasses.replace(finding, source=Source(source.file, line))
 
 
 def _order(finding: Finding) -> tuple[str, str, str, str, int, str]:

@@ -132,5 +132,26 @@ def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver]) -> tup
     return tuple(result)
 
 
+def apply_inline(findings: Iterable[Finding], rule_ids: Collection[str]) -> tuple[Finding, ...]:
+    """Findings with every FAIL/UNKNOWN that an inline `# compliance:ignore RULE reason` comment of its
+    block covers turned WAIVED, the comment's file:line and reason as the justification. Every comment
+    read is checked (a reason, known rules), failing or not."""
+    from compliance.source_text import suppressions
+
+    result: list[Finding] = []
+    for finding in findings:
+        found = (
+            suppressions(finding.source.file, finding.source.line, rule_ids) if finding.source.file else ()
+        )
+        match = next((s for s in found if finding.rule_id in s.rules), None)
+        if match is None or not finding.failing:
+            result.append(finding)
+            continue
+        justification = f"inline at {match.file}:{match.line}: {match.reason}"
+        waiver = Waiver(finding.rule_id, finding.resource, justification, "inline", "", "")
+        result.append(dataclasses.replace(finding, status=Status.WAIVED, waiver=waiver))
+    return tuple(result)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())

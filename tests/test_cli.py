@@ -80,7 +80,7 @@ def test_exit_1_on_violations_with_file_and_line(tmp_path: Path, capsys: pytest.
     folder = tf_dir(tmp_path, KMS, PASS_EFS, FAIL_EFS)
     code, out, _ = invoke(capsys, "scan", str(folder))
     assert code == 1
-    assert out.startswith(f"FAIL     ENC001  aws_efs_file_system.bad  ({folder / 'main.tf'}:8)")
+    assert out.startswith(f"FAIL     HIGH     ENC001  aws_efs_file_system.bad  ({folder / 'main.tf'}:8)")
 
 
 def test_a_waiver_turns_exit_1_into_0_and_stays_visible(

@@ -8,6 +8,7 @@ planned_values alike.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,11 +172,38 @@ def test_markdown_is_a_pull_request_comment(
     assert code == 1
     assert text.startswith("<!-- compliance-diff -->\n## Compliance diff: this change fails")
     assert "**2 new**" in text
-    assert "| | Status | Rule | Resource | Action | Location | Message | Remediation |" in text
+    assert "| | Severity | Status | Rule | Resource | Action | Location | Message |" in text
+    assert "2 new or changed violations on 2 resources" in text and "<details><summary>How to fix" in text
     for rule_id, address in introduced:
         row = next(line for line in text.splitlines() if f"`{address}`" in line and f"| {rule_id} |" in line)
         rule = next(r for r in RULES if r.id == rule_id)
-        assert rule.remediation.replace("|", "\\|") in row
+        assert f"| {rule.severity.value} | fail | {rule_id} |" in row
+        fix = next(line for line in text.splitlines() if line.startswith(f"- **{rule_id}**"))
+        assert rule.remediation.replace("|", "\\|") in fix
+
+
+def test_locations_link_to_the_head_commit_in_github_actions() -> None:
+    from compliance.formats.diff import _linker
+
+    finding = dataclasses.replace(_finding("aws_x.a", Status.FAIL), source=Source("envs/main.tf", 3))
+    environ = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/r", "GITHUB_SHA": "abc"}
+    assert _linker(environ)(finding) == "[`envs/main.tf:3`](https://github.com/o/r/blob/abc/envs/main.tf#L3)"
+    assert _linker({})(finding) == "`envs/main.tf:3`"
+    absolute = dataclasses.replace(finding, source=Source("/abs/main.tf", 3))
+    assert _linker(environ)(absolute) == "`/abs/main.tf:3`"
+
+
+def test_the_source_is_inferred_from_the_plan_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from compliance.diff import infer_source
+
+    plan = tmp_path / "plan.json"
+    assert infer_source(plan) == []
+    assert "cannot infer the Terraform root" in capsys.readouterr().err
+    (tmp_path / "main.tf").write_text("")
+    assert infer_source(plan) == [tmp_path.resolve()]
+    assert "--source inferred" in capsys.readouterr().err
 
 
 def test_sarif_holds_only_the_new_violations(

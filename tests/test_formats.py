@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -156,6 +157,20 @@ SARIF_SUBSET: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "originalUriBaseIds": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["uri"],
+                            "properties": {"uri": {"type": "string", "pattern": "^file:///.*/$"}},
+                        },
+                    },
+                    "automationDetails": {
+                        "type": "object",
+                        "required": ["id"],
+                        "additionalProperties": False,
+                        "properties": {"id": {"type": "string", "pattern": "/$"}},
+                    },
                     "tool": {
                         "type": "object",
                         "required": ["driver"],
@@ -245,7 +260,10 @@ SARIF_SUBSET: dict[str, Any] = {
                                         "type": "object",
                                         "additionalProperties": False,
                                         "required": ["startLine"],
-                                        "properties": {"startLine": {"type": "integer", "minimum": 1}},
+                                        "properties": {
+                                            "startLine": {"type": "integer", "minimum": 1},
+                                            "endLine": {"type": "integer", "minimum": 1},
+                                        },
                                     },
                                 },
                             },
@@ -322,12 +340,30 @@ def test_sarif_fingerprints_survive_message_changes() -> None:
     assert before == after
 
 
-def test_sarif_uri_is_relative_to_the_working_directory(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
-) -> None:
+def test_sarif_uri_is_relative_to_the_repository_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "envs").mkdir()
+    monkeypatch.chdir(repo / "envs")
+    root = sarif.git_root(Path.cwd())
+    assert root == repo.resolve()
+    assert sarif.uri(str(repo / "env dir" / "main.tf"), root) == ("env%20dir/main.tf", "%SRCROOT%")
+    assert sarif.uri("staging/main.tf", root) == ("envs/staging/main.tf", "%SRCROOT%")
+    outside = tmp_path / "elsewhere.tf"
+    assert sarif.uri(str(outside), root) == (outside.resolve().as_uri(), "")
+
+
+def test_sarif_names_its_base_and_its_category(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.chdir(tmp_path)
-    assert sarif.uri(str(tmp_path / "env dir" / "main.tf")) == "env%20dir/main.tf"
-    assert sarif.uri("relative/main.tf") == "relative/main.tf"
+    (tmp_path / "envs" / "staging").mkdir(parents=True)
+    (tmp_path / "envs" / "staging" / "main.tf").write_text(
+        "\n" * 11 + 'resource "aws_x" "fail" {\n  a = "}"\n}\n'
+    )
+    run = json.loads(sarif.render(RESULT, repo_root=tmp_path))["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    assert run["automationDetails"]["id"] == "notegen-compliance:envs/staging+build/plan.json/"
+    region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 12, "endLine": 14}
 
 
 def test_junit() -> None:
@@ -354,7 +390,8 @@ def test_markdown() -> None:
     rendered = markdown.render(RESULT)
     assert "| fail | 1 |" in rendered and "| waived | 1 |" in rendered
     assert "## Failing findings (2)" in rendered
-    assert "| fail | ENC001 | `aws_x.fail` | `envs/staging/main.tf:12` |" in rendered
+    assert "| high | fail | ENC001 | `aws_x.fail` | `envs/staging/main.tf:12` |" in rendered
+    assert rendered.index("| critical | unknown | RES001") < rendered.index("| high | fail | ENC001")
     assert "Fix ENC001 \\| now" in rendered  # a pipe never breaks the table
     assert "`build/plan.json`" in rendered  # plan findings: the file, no line
     assert (
@@ -369,8 +406,29 @@ def test_markdown_without_failures() -> None:
 
 def test_text_lists_failing_first_then_the_summary_line() -> None:
     lines = text.render(RESULT).splitlines()
-    assert lines[0].startswith("FAIL     ENC001  aws_x.fail  (envs/staging/main.tf:12)")
-    assert any(line.startswith("UNKNOWN  RES001  provider.aws.us  (build/plan.json)") for line in lines)
+    # RES001 is critical, ENC001 high: the most severe first, whatever the status
+    assert lines[0] == "UNKNOWN  CRITICAL RES001  provider.aws.us  (build/plan.json)"
+    assert lines[4].startswith("FAIL     HIGH     ENC001  aws_x.fail  (envs/staging/main.tf:12)")
+    assert lines[6] == "         controls: HIPAA 164.312(a)(2)(iv); PIPEDA 4.7.1, 4.7.3"
     assert any("waived until 2026-12-31 (platform): Accepted until migration" in line for line in lines)
     assert not any("aws_x.pass" in line for line in lines)
     assert lines[-1] == "4 findings: 1 pass, 1 fail, 1 unknown, 1 waived (2 inputs, 2 rules)"
+
+
+def test_text_colour_only_when_asked_and_snippets(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    plain = text.render(RESULT)
+    assert "\x1b[" not in plain
+    coloured = text.render(RESULT, colour=True)
+    assert "\x1b[31mFAIL    \x1b[0m \x1b[31mHIGH    \x1b[0m ENC001" in coloured
+    assert text.colour_wanted(to_file=True, environ={}) is False
+    assert text.colour_wanted(to_file=False, environ={"NO_COLOR": ""}) is False
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert text.colour_wanted(to_file=False, environ={}) is True
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "envs" / "staging").mkdir(parents=True)
+    (tmp_path / "envs" / "staging" / "main.tf").write_text(
+        "\n" * 11 + 'resource "aws_x" "fail" {\n  a = 1\n}\n'
+    )
+    shown = text.render(RESULT, snippets=True).splitlines()
+    start = shown.index('   12 | resource "aws_x" "fail" {')
+    assert shown[start + 1 : start + 3] == ["   13 |   a = 1", "   14 | }"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compliance.analysis.ingress import attachments, ingress_of, inside_vpc, is_world, network_of
+from compliance.analysis.ingress import attachments, ingress_of, inside_vpc, is_world, network_of, rule_blocks
 from compliance.analysis.placement import Placement, subnet_placement, subnets_placement
-from compliance.analysis.references import configured
+from compliance.loaders.plan import load_plan
 from compliance.model import Model, Origin, Resource, Source, Unknown
 
 
@@ -154,8 +156,10 @@ def test_plan_route_set_unknown_but_referencing_an_internet_gateway() -> None:
     assert placement(associated(table)) is Placement.PUBLIC
 
 
-def test_plan_route_left_unset_is_no_inline_route() -> None:
-    table = make("aws_route_table.t", {"route": Unknown()}, origin=Origin.PLAN)
+def test_plan_route_left_unset_is_no_inline_route(tmp_path: Path) -> None:
+    """The plan loader marks a `route` the configuration leaves to the provider as unset (None)."""
+    (table,) = planned(tmp_path, "aws_route_table", {"route": True}, {"vpc_id": {"constant_value": "vpc-1"}})
+    assert table.values["route"] is None
     assert placement(associated(table)) is Placement.PRIVATE
 
 
@@ -219,13 +223,47 @@ def test_ingress_of_normalises_inline_and_separate_rules() -> None:
     assert ingress_of(egress) == ()
 
 
-def test_configured_reads_plan_computed_stand_ins_as_unset() -> None:
-    in_plan = make("aws_lb.l", {"internal": Unknown(reason="known after apply")}, origin=Origin.PLAN)
-    assert configured(in_plan, "internal") is None
-    referenced = make("aws_lb.l", {"internal": ref("aws_vpc.main")}, origin=Origin.PLAN)
-    assert isinstance(configured(referenced, "internal"), Unknown)
+def test_plan_loader_marks_computed_stand_ins_as_unset(tmp_path: Path) -> None:
+    """Unset versus unknown is the loader's mark: rules read `internal` as it is in both forms."""
+    (in_plan,) = planned(tmp_path, "aws_lb", {"internal": True}, {})
+    assert in_plan.values["internal"] is None
+    written = {"internal": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}
+    (referenced,) = planned(tmp_path, "aws_lb", {"internal": True}, written)
+    assert referenced.values["internal"] == Unknown(("aws_vpc.main",), "known after apply")
     in_hcl = make("aws_lb.l", {"internal": Unknown()})
-    assert isinstance(configured(in_hcl, "internal"), Unknown)
+    assert isinstance(in_hcl.values["internal"], Unknown)
+
+
+def test_plan_loader_marks_values_of_dynamic_blocks(tmp_path: Path) -> None:
+    """A dynamic block (absent from the plan's configuration section) whose for_each is known only
+    after apply is one placeholder element: its values are marked `dynamic`, and the rule set is Unknown."""
+    placeholder = {"protocol": True, "from_port": True, "to_port": True, "self": True}
+    kind = "aws_default_security_group"
+    (group,) = planned(tmp_path, kind, {"ingress": [placeholder]}, {}, after={"ingress": [{}]})
+    assert all(group.values["ingress"][0][key].dynamic for key in placeholder)
+    assert isinstance(rule_blocks(group, "ingress"), Unknown)
+    assert rule_blocks(group, "egress") == []
+
+
+def planned(
+    tmp_path: Path,
+    kind: str,
+    after_unknown: dict[str, Any],
+    expressions: dict[str, Any],
+    after: dict[str, Any] | None = None,
+) -> tuple[Resource, ...]:
+    """One resource to create, through the real plan loader, from a minimal plan document."""
+    item = {"address": f"{kind}.t", "mode": "managed", "type": kind, "name": "t"}
+    document = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {**item, "change": {"actions": ["create"], "after": after or {}, "after_unknown": after_unknown}}
+        ],
+        "configuration": {"root_module": {"resources": [{**item, "expressions": expressions}]}},
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    return tuple(r for r in load_plan(path) if r.mode == "managed")
 
 
 def test_attachments_ignore_groups_that_only_name_it_as_a_source() -> None:

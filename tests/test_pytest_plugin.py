@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,32 @@ def test_our_env_plans_pass_completed_by_their_roots(
     result = pytester.runpytest_subprocess(*GATE, *args)
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == 0 and outcomes.get("passed", 0) > 500, result.outlines[-30:]
+
+
+def test_items_are_counted_and_marked_by_severity_family_and_control(
+    pytester: pytest.Pytester, env: Path
+) -> None:
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest(
+        *GATE,
+        "--compliance-path",
+        str(env.resolve()),
+        f"--junitxml={junit}",
+        "-o",
+        "addopts=--strict-markers",
+    )
+    result.stdout.fnmatch_lines(["collected 3 items"])
+    assert "collected 0 items" not in result.stdout.str()
+    classnames = {case.get("classname") for case in ET.parse(junit).iter("testcase")}
+    assert classnames == {"envs.staging.ENC001"}
+    picked = pytester.runpytest(
+        *GATE[:2],
+        "-m",
+        "severity(level='high') and family(name='ENC') and control(framework='HIPAA', id='164.312(a)(2)(iv)')",
+        "--compliance-path",
+        "envs/staging",
+        "--strict-markers",
+    )
+    picked.assert_outcomes(passed=1, failed=2)
+    none = pytester.runpytest(*GATE[:2], "-m", "severity(level='low')", "--compliance-path", "envs/staging")
+    none.assert_outcomes()

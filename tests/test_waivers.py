@@ -49,8 +49,12 @@ def finding(
     )
 
 
-def test_the_default_file_is_an_empty_list() -> None:
-    assert load_waivers(DEFAULT, RULES) == ()
+def test_the_default_file_holds_only_the_pending_access_logging_waivers() -> None:
+    # Our envs pass every rule without waivers, except LOG008 (new with issue 16) until the Terraform
+    # change that adds access logging lands; then this file goes back to an empty list.
+    waivers = load_waivers(DEFAULT, {*RULES, "LOG008"})
+    assert {(w.rule_id, w.ticket) for w in waivers} == {("LOG008", "issue-16")}
+    assert len(waivers) == 3
 
 
 def test_a_valid_waiver_on_its_last_day(tmp_path: Path) -> None:

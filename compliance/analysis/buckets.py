@@ -1,5 +1,5 @@
-"""How an S3 bucket's default encryption is configured: separate configuration resources or the legacy
-inline block."""
+"""How an S3 bucket's default encryption is configured (separate configuration resources or the legacy
+inline block), and whether the policy counts a bucket as holding data."""
 
 from __future__ import annotations
 
@@ -33,3 +33,16 @@ def _defaults(config: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     for rule in rules if isinstance(rules, list) else ():
         defaults = blocks(rule, "apply_server_side_encryption_by_default")
         yield from defaults if isinstance(defaults, list) else ({"sse_algorithm": defaults},)
+
+
+def non_data_reason(bucket: Resource, model: Model) -> str | None:
+    """Why the policy (Settings.non_data_tag / non_data_values) says `bucket` holds no data, or None:
+    without that configuration every bucket is a data bucket."""
+    settings = model.settings
+    tags = bucket.values.get("tags")
+    if not settings.non_data_tag or not isinstance(tags, Mapping):
+        return None
+    value = tags.get(settings.non_data_tag)
+    if isinstance(value, str) and value in settings.non_data_values:
+        return f"not a data bucket: tagged {settings.non_data_tag} = {value!r} (policy configuration)"
+    return None

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.analysis.references import (
-    configured,
-    configured_blocks,
-    items,
-    left_unset,
-    references,
-    targets,
-)
+from compliance.analysis.partial import HOLE, cidr_prefix, text_with_holes
+from compliance.analysis.references import items, references, targets
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Unknown
 
 SG_TYPES = ("aws_security_group", "aws_default_security_group")
@@ -50,6 +46,8 @@ NON_PUBLIC = tuple(
 # A public source at least this wide counts as the whole internet: 0.0.0.0/1 is half of it, and no
 # organisation's own range is wider than a /8 (IPv4) or a /32 (an ISP-sized IPv6 allocation).
 WORLD_PREFIX = {4: 8, 6: 32}
+# A reference to a VPC or a subnet (managed, default or data source), by its absolute address.
+NETWORK_RESOURCE = re.compile(r"(^|\.)aws_(default_)?(vpc|subnet)\.[^.]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +63,17 @@ class Ingress:
     ports: tuple[int, int] | Unknown | None
     cidrs: tuple[Any, ...]
     prefix_lists: tuple[Any, ...]
+    ipv4: tuple[Any, ...] = ()  # the cidrs given in IPv4-only arguments (cidr_blocks, cidr_ipv4)
+
+    def version(self, cidr: Any) -> int | None:
+        """4 when `cidr` came from an IPv4-only argument, else None (the text must tell)."""
+        return 4 if any(cidr is given for given in self.ipv4) else None
 
 
 ALL_PROTOCOLS = {"-1", "all"}
 
 
-def _ports(protocol: Any, low: Any, high: Any) -> tuple[int, int] | Unknown | None:
+def port_range(protocol: Any, low: Any, high: Any) -> tuple[int, int] | Unknown | None:
     if isinstance(protocol, Unknown):
         return protocol
     if str(protocol).lower() in ALL_PROTOCOLS:
@@ -96,13 +99,17 @@ def rule_blocks(resource: Resource, direction: str) -> list[Mapping[str, Any]] |
     A `dynamic` block over a collection known only after apply shows in a plan as one placeholder
     element whose protocol and ports are all unknown: it may stand for no rule or for many.
     """
-    found = configured_blocks(resource, direction)
+    found = blocks(resource.values, direction)
     if isinstance(found, Unknown):
         return found
     for block in found:
-        if all(left_unset(resource, block.get(key)) for key in ("protocol", "from_port", "to_port")):
+        if all(_dynamic(block.get(key)) for key in ("protocol", "from_port", "to_port")):
             return Unknown(reason=f"{direction} comes from a dynamic block known only after apply")
     return found
+
+
+def _dynamic(value: Any) -> bool:
+    return isinstance(value, Unknown) and value.dynamic
 
 
 def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
@@ -124,16 +131,18 @@ def ingress_of(resource: Resource) -> tuple[Ingress, ...] | Unknown:
         protocol = values.get("ip_protocol")
         cidrs = tuple(v for v in (values.get("cidr_ipv4"), values.get("cidr_ipv6")) if v is not None)
         prefix = tuple(v for v in (values.get("prefix_list_id"),) if v is not None)
-        ports = _ports(protocol, values.get("from_port"), values.get("to_port"))
-        return (Ingress(protocol, ports, cidrs, prefix),)
+        ports = port_range(protocol, values.get("from_port"), values.get("to_port"))
+        ipv4 = tuple(v for v in (values.get("cidr_ipv4"),) if v is not None)
+        return (Ingress(protocol, ports, cidrs, prefix, ipv4),)
     return ()
 
 
 def _from_block(block: Mapping[str, Any]) -> Ingress:
     protocol = block.get("protocol")
-    ports = _ports(protocol, block.get("from_port"), block.get("to_port"))
-    cidrs = _list(block.get("cidr_blocks")) + _list(block.get("ipv6_cidr_blocks"))
-    return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")))
+    ports = port_range(protocol, block.get("from_port"), block.get("to_port"))
+    ipv4 = _list(block.get("cidr_blocks"))
+    cidrs = ipv4 + _list(block.get("ipv6_cidr_blocks"))
+    return Ingress(protocol, ports, cidrs, _list(block.get("prefix_list_ids")), ipv4)
 
 
 def network_of(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
@@ -158,6 +167,36 @@ def is_world(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
         network.version == block.version and network.subnet_of(block)  # type: ignore[arg-type]
         for block in NON_PUBLIC
     )
+
+
+def never_world(cidr: Any, version: int | None = None) -> bool:
+    """A CIDR known only in part (``${aws_eip.nat.public_ip}/32``) whose known prefix length is narrower
+    than any world range, whatever its unknown address: longer than /32 (either IP version), or than /8
+    when the argument (`version`) or the known text shows an IPv4 address."""
+    if _network_range(cidr):
+        return True
+    found = cidr_prefix(cidr)
+    if found is None:
+        return False
+    prefix, shown = found
+    version = version or shown
+    return prefix > max(WORLD_PREFIX.values()) or (version == 4 and prefix > WORLD_PREFIX[4])
+
+
+def _network_range(cidr: Any) -> bool:
+    """A VPC's or subnet's own CIDR attribute, read as is: AWS allows VPC blocks of /16 to /28 (IPv6
+    /44 to /60) and narrower subnets, never a world-wide range, whatever the address."""
+    if not isinstance(cidr, Unknown) or cidr.attribute not in ("cidr_block", "ipv6_cidr_block"):
+        return False
+    return len(cidr.refs) == 1 and bool(NETWORK_RESOURCE.search(cidr.refs[0]))
+
+
+def describe_partial(cidr: Any) -> str:
+    """A partially known CIDR for messages, its unknown parts shown as ${...}."""
+    if _network_range(cidr):
+        return f"{cidr.refs[0]}.{cidr.attribute}"
+    text = text_with_holes(cidr)
+    return "unknown" if text is None else text.replace(HOLE, "${...}")
 
 
 def security_group_of(resource: Resource, model: Model) -> tuple[Resource, ...]:
@@ -207,7 +246,7 @@ def vpc_cidrs(vpc: Resource, model: Model, version: int) -> tuple[Any, ...]:
         6: ("ipv6_cidr_block", "aws_vpc_ipv6_cidr_block_association"),
     }
     key, association_type = keys[version]
-    found: list[Any] = [configured(vpc, key)]
+    found: list[Any] = [vpc.values.get(key)]
     if version == 6 and found[0] is None and vpc.values.get("assign_generated_ipv6_cidr_block") is True:
         found[0] = Unknown(reason="Amazon-provided IPv6 block")
     for association in model.of_type(association_type):

@@ -22,7 +22,6 @@ from typing import Any
 
 from compliance.analysis.references import (
     UNRESOLVED,
-    configured_blocks,
     items,
     pointing,
     references,
@@ -31,6 +30,7 @@ from compliance.analysis.references import (
     unresolved,
 )
 from compliance.analysis.results import first_worst
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Status, Unknown, failed, passed, unknown
 
 IGW_TYPES = ("aws_internet_gateway",)
@@ -75,15 +75,24 @@ def _gateway_is_igw(gateway: Any, model: Model) -> Placement:
     return Placement.UNKNOWN
 
 
-def _inline_routes(table: Resource, model: Model) -> Placement:
+def _inline_routes(table: Resource, model: Model, ipv6: bool) -> Placement:
     # No inline route blocks: the attribute is computed (from aws_route resources, judged separately).
-    routes = configured_blocks(table, "route")
+    routes = blocks(table.values, "route")
     if isinstance(routes, Unknown):
         # The whole set is known only after apply: its references still tell whether it names an IGW.
         if _gateway_is_igw(routes, model) is Placement.PUBLIC:
             return Placement.PUBLIC
         return Placement.UNKNOWN
-    return worst(_gateway_is_igw(route.get("gateway_id"), model) for route in routes)
+    return worst(
+        _gateway_is_igw(route.get("gateway_id"), model)
+        for route in routes
+        if not ipv6 or _ipv6_destination(route.get("ipv6_cidr_block"))
+    )
+
+
+def _ipv6_destination(destination: Any) -> bool:
+    """Whether a route may carry IPv6 traffic: its IPv6 destination is set or not known."""
+    return isinstance(destination, Unknown) or destination not in (None, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +107,19 @@ class _Table:
     vpc: Resource | None = None
 
 
-def _table_routes(table: _Table, model: Model) -> Placement:
-    """Whether a route table routes to an internet gateway, inline and through aws_route resources."""
+def _table_routes(table: _Table, model: Model, ipv6: bool = False) -> Placement:
+    """Whether a route table routes to an internet gateway, inline and through aws_route resources
+    (with `ipv6`, only routes for IPv6 destinations count)."""
     found: list[Placement] = []
     if table.resource is not None:
-        found.append(_inline_routes(table.resource, model))
+        found.append(_inline_routes(table.resource, model, ipv6))
     routes = pointing(model, "aws_route", "route_table_id")
     for owner in (table.resource, table.vpc):
         if owner is not None:
             found.extend(
-                _gateway_is_igw(r.values.get("gateway_id"), model) for r in routes.get(owner.address, ())
+                _gateway_is_igw(r.values.get("gateway_id"), model)
+                for r in routes.get(owner.address, ())
+                if not ipv6 or _ipv6_destination(r.values.get("destination_ipv6_cidr_block"))
             )
     return worst(found)
 
@@ -148,31 +160,37 @@ def _main_table(vpc: Resource, model: Model) -> list[_Table] | None:
     return chosen
 
 
-def subnet_placement(subnet: Resource, model: Model) -> Placement:
-    """Whether one aws_subnet / aws_default_subnet is public, from the route table it uses."""
-    known: dict[str, Placement] = model.memo("placements", dict)
-    if subnet.address not in known:
-        known[subnet.address] = _placement(subnet, model)
-    return known[subnet.address]
+def subnet_placement(subnet: Resource, model: Model, ipv6: bool = False) -> Placement:
+    """Whether one aws_subnet / aws_default_subnet is public, from the route table it uses. With `ipv6`,
+    whether its IPv6 addresses are: only routes for IPv6 destinations count (an egress-only internet
+    gateway gives no inbound path, so it keeps them private)."""
+    known: dict[tuple[str, bool], Placement] = model.memo("placements", dict)
+    key = (subnet.address, ipv6)
+    if key not in known:
+        known[key] = _placement(subnet, model, ipv6)
+    return known[key]
 
 
-def _placement(subnet: Resource, model: Model) -> Placement:
+def _placement(subnet: Resource, model: Model, ipv6: bool) -> Placement:
     # Edge associations (gateway_id instead of subnet_id) concern no subnet.
     associations = pointing(model, "aws_route_table_association", "subnet_id")
     explicit: list[Placement] = []
     for association in associations.get(subnet.address, ()):
         tables = _tables(association.values.get("route_table_id"), model)
-        explicit.extend([Placement.UNKNOWN] if tables is None else (_table_routes(t, model) for t in tables))
+        explicit.extend(
+            [Placement.UNKNOWN] if tables is None else (_table_routes(t, model, ipv6) for t in tables)
+        )
     if explicit:
         return worst(explicit)
     if associations.get(UNRESOLVED):
         return Placement.UNKNOWN  # an association whose subnet is unknown may be this subnet's
     if subnet.type == "aws_default_subnet":
-        # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway.
-        return Placement.PUBLIC
+        # The default VPC's main table is created by AWS with 0.0.0.0/0 to the default internet gateway
+        # (and no IPv6 route: the default VPC has no IPv6 block until one is added outside Terraform).
+        return Placement.UNKNOWN if ipv6 else Placement.PUBLIC
     vpc = vpc_of(subnet, model)
     main = None if vpc is None else _main_table(vpc, model)
-    return Placement.UNKNOWN if main is None else worst(_table_routes(t, model) for t in main)
+    return Placement.UNKNOWN if main is None else worst(_table_routes(t, model, ipv6) for t in main)
 
 
 def vpc_of(resource: Resource, model: Model, key: str = "vpc_id") -> Resource | None:

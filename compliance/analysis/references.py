@@ -6,8 +6,8 @@ bucket's versioning, a secret's rotation, a VPC's flow log, a route's table) nam
 companions are separate resources in the AWS provider, so a rule on the target looks them up here instead
 of each rule re-implementing reference matching. Lookups by (types, attribute) are indexed once per model.
 
-In plan form an optional+computed attribute that the configuration leaves unset is an unknown without
-references; `configured` reads it as unset, as HCL does.
+Unset versus unknown is the loaders' business: an attribute the configuration leaves unset is None in
+both forms (the plan loader marks it so), so rules read values as they are.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.analysis.values import blocks, get
-from compliance.model import Model, Origin, Resource, Unknown
+from compliance.analysis.values import get
+from compliance.model import Model, Resource, Unknown
 
 UNRESOLVED = "(unresolved)"
 
@@ -186,28 +186,6 @@ def _strings(value: Any) -> Iterator[str]:
 def unresolved(value: Any) -> bool:
     """An unknown value with no reference: nothing tells what it points at."""
     return isinstance(value, Unknown) and not value.refs
-
-
-def configured(resource: Resource, key: str) -> Any:
-    """An attribute as the configuration sets it, None when unset, in both forms.
-
-    A plan marks an optional+computed attribute that the configuration leaves unset (aws_lb.internal,
-    publicly_accessible, subnet group names ...) as unknown, and the plan loader gives it no references
-    because no expression stands behind it. Only an impure function (timestamp(), uuid()) gives the same
-    picture otherwise, so it reads as unset and the provider's documented default applies, as in HCL.
-    """
-    value = resource.values.get(key)
-    return None if left_unset(resource, value) else value
-
-
-def configured_blocks(resource: Resource, name: str) -> list[Mapping[str, Any]] | Unknown:
-    """Nested blocks as configured ([] when the configuration has none, in both forms)."""
-    return blocks({name: configured(resource, name)}, name)
-
-
-def left_unset(resource: Resource, value: Any) -> bool:
-    """Whether a value (at any depth) is a plan's computed stand-in for an unset attribute (see configured)."""
-    return resource.origin is Origin.PLAN and isinstance(value, Unknown) and not value.refs
 
 
 def items(value: Any) -> list[Any] | Unknown:

@@ -15,16 +15,18 @@ responses, possibly health data, at edge locations worldwide, which needs its ow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from compliance.analysis.references import configured, references, targets
+from compliance.analysis.references import references, targets
 from compliance.analysis.results import first_worst
 from compliance.analysis.values import get
-from compliance.model import Model, Resource, Result, Status, Unknown, failed, passed, unknown
+from compliance.model import CANADA, Model, Resource, Result, Status, Unknown, failed, passed, unknown
 
-CANADIAN_REGIONS = frozenset({"ca-central-1", "ca-west-1"})
+# The default policy; a configuration may allow other regions (Settings.allowed_regions, which rules
+# pass in from model.settings).
+CANADIAN_REGIONS = CANADA
 GLOBAL_SERVICE_REGION = "us-east-1"
 _ARN = re.compile(r"^arn:[^:]+:[^:]+:(?P<region>[^:]*):")
 
@@ -38,28 +40,34 @@ class Allowed:
     applies: Callable[[Resource, Model], bool] = lambda resource, model: True
 
 
-def region_status(region: Any) -> Status:
-    """PASS for a Canadian region, FAIL for any other or none, UNKNOWN when not known."""
+def region_status(region: Any, allowed: Collection[str] = CANADA) -> Status:
+    """PASS for an allowed region, FAIL for any other or none, UNKNOWN when not known."""
     if isinstance(region, Unknown):
         return Status.UNKNOWN
-    return Status.PASS if region in CANADIAN_REGIONS else Status.FAIL
+    return Status.PASS if region in allowed else Status.FAIL
 
 
-def region_result(region: Any, what: str) -> Result:
+def region_result(region: Any, what: str, allowed: Collection[str] = CANADA) -> Result:
     """The finding for one region, e.g. what="replica[0].region_name"."""
-    status = region_status(region)
+    status = region_status(region, allowed)
     if isinstance(region, Unknown):
         return unknown(f"{what} is not known ({region.reason or 'known after apply'})")
     if status is Status.FAIL:
         shown = "unset" if region is None else repr(region)
-        return failed(f"{what} is {shown}, outside Canada (ca-central-1, ca-west-1)")
+        return failed(f"{what} is {shown}, outside {allowed_regions_text(allowed)}")
     return passed(f"{what} is {region!r}")
+
+
+def allowed_regions_text(allowed: Collection[str]) -> str:
+    """ "Canada (ca-central-1, ca-west-1)" for the default policy, else the configured regions."""
+    names = ", ".join(sorted(allowed))
+    return f"Canada ({names})" if frozenset(allowed) == CANADA else f"the allowed regions ({names})"
 
 
 def resource_region(resource: Resource) -> Any:
     """Where a resource lives: its own `region` argument (AWS provider 6) when the configuration sets
     one, known or not, else its provider's region."""
-    own = configured(resource, "region")
+    own = resource.values.get("region")
     return own if isinstance(own, str | Unknown) else resource.region
 
 
@@ -169,12 +177,14 @@ def allowed_reason(resource: Resource, model: Model) -> str | None:
 # ---------------------------------------------------------------- destinations
 
 
-def regions_result(found: list[tuple[Any, str]], none: str = "") -> Result | None:
-    """One finding over several (region, what) pairs: the first outside Canada, else the first unknown,
-    else a pass naming them all. None when there is nothing to judge (and `none` is empty)."""
+def regions_result(
+    found: list[tuple[Any, str]], none: str = "", allowed: Collection[str] = CANADA
+) -> Result | None:
+    """One finding over several (region, what) pairs: the first outside the allowed regions, else the
+    first unknown, else a pass naming them all. None when there is nothing to judge (and `none` is empty)."""
     if not found:
         return passed(none) if none else None
-    results = [region_result(region, what) for region, what in found]
+    results = [region_result(region, what, allowed) for region, what in found]
     chosen = first_worst(results)
     if chosen is not None and chosen.status is not Status.PASS:
         return chosen

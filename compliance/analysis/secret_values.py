@@ -195,3 +195,47 @@ def secret_keys(value: Any, prefix: str = "") -> list[str]:
     elif secret_value_kind(value) is not None:
         found.append(prefix or "value")
     return found
+
+
+# Resource types whose attributes are the secret itself, not a pointer to it.
+SECRET_SOURCES = ("random_password.", "tls_private_key.", "aws_iam_access_key.", RANDOM_PASSWORD)
+POINTER_VALUE = re.compile(r"^(arn:[^:]*:[a-z0-9-]+:|/[A-Za-z0-9_.\-/]+$|\{\{resolve:(secretsmanager|ssm))")
+
+
+def pointer_or_null(value: Any, key: str = "") -> bool:
+    """Whether a value only points at secrets (or is null): an ARN, an SSM parameter path, a reference to
+    a resource that is not itself a secret, or a collection of such (names beside `valueFrom`/ARNs)."""
+    if value is None or value == "":
+        return True
+    if isinstance(value, Unknown):
+        secret = secret_ref(value) is not None or any(s in ref for ref in value.refs for s in SECRET_SOURCES)
+        return bool(value.refs) and not secret
+    if isinstance(value, str):
+        return bool(POINTER_VALUE.match(value)) or _pointer_key(key)
+    if isinstance(value, Mapping):
+        return all(pointer_or_null(item, str(name)) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return all(pointer_or_null(item, key) for item in value)
+    return isinstance(value, bool | int | float)
+
+
+def secret_capable(shape: Any, key: str = "") -> bool:
+    """Whether a declared variable type (`type_shape` form; None or "any": undeclared) can hold a secret
+    string: not when every leaf is a bool or number, or a string under a pointer-named attribute."""
+    if shape is None or shape == "any":
+        return True
+    if shape == "string":
+        return not _pointer_key(key)
+    if isinstance(shape, Mapping):
+        if "object" in shape and isinstance(shape["object"], Mapping):
+            return any(secret_capable(inner, str(name)) for name, inner in shape["object"].items())
+        if "tuple" in shape and isinstance(shape["tuple"], list):
+            return any(secret_capable(inner, key) for inner in shape["tuple"])
+        return any(secret_capable(inner, key) for inner in shape.values())
+    return False
+
+
+def _pointer_key(key: str) -> bool:
+    """An attribute whose name says it points at a secret (valueFrom, secret_arn, name ...)."""
+    parts = words(key)
+    return bool(parts) and (parts[-1] in POINTER_WORDS or "".join(parts) in POINTER_WORDS)

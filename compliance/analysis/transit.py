@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from compliance.analysis.partial import HOLE, text_with_holes
 from compliance.analysis.values import decoded_json
 from compliance.analysis.workloads import NEO4J_PORTS
 from compliance.model import Unknown
@@ -65,11 +66,19 @@ def names_datastore(name: Any) -> bool:
     return bool(DATASTORE_HINT.search(lowered)) and bool(ADDRESS_HINT.search(lowered))
 
 
+def shown(value: Any) -> str:
+    """An endpoint as a message shows it: its known text, '...' for unknown parts, no query string."""
+    known = text_with_holes(value)
+    text = known.replace(HOLE, "...") if known is not None else str(value)
+    return text.split("?")[0]
+
+
 def endpoint_status(name: Any, value: Any) -> str | None:
     """'tls', 'plaintext' or 'unknown' for a client setting that points at a data store; None otherwise."""
     hinted = names_datastore(name)
-    if isinstance(value, Unknown) and value.prefix.startswith(SCHEMES) and not isinstance(name, Unknown):
-        return endpoint_status(name, value.prefix)  # the scheme and host are known, the rest is not
+    known = text_with_holes(value)
+    if known is not None and known.startswith(SCHEMES) and not isinstance(name, Unknown):
+        return endpoint_status(name, known)  # the scheme (and host) are known, the rest is not
     if isinstance(value, Unknown) or isinstance(name, Unknown):
         return "unknown" if hinted or isinstance(name, Unknown) else None
     if not isinstance(value, str):

@@ -7,17 +7,19 @@ from typing import Any
 
 from compliance.analysis.references import targets
 from compliance.analysis.values import blocks, decoded_json
-from compliance.model import Model, Resource, Unknown
+from compliance.model import Model, Resource, Settings, Unknown
 
-# Neo4j's HTTPS, HTTP and Bolt ports: reachable only from inside the VPC or from the app's group.
-NEO4J_PORTS = (7473, 7474, 7687)
+# Neo4j's HTTPS, HTTP and Bolt ports by default: reachable only from inside the VPC or from the app's
+# group. A policy configuration may name others (model.settings.neo4j_ports).
+NEO4J_PORTS = Settings().neo4j_ports
 
 
 def runs_neo4j(service: Resource, model: Model) -> bool:
     """A neo4j image in the service's task definition, or a Neo4j port in it or in the service's
     load balancer blocks."""
+    neo4j_ports = set(model.settings.neo4j_ports)
     lb_ports = {block.get("container_port") for block in _blocks(service.values, "load_balancer")}
-    if lb_ports & set(NEO4J_PORTS):
+    if lb_ports & neo4j_ports:
         return True
     for task in targets(service.values.get("task_definition"), model, "aws_ecs_task_definition"):
         for container in _containers(task.values.get("container_definitions")):
@@ -25,7 +27,7 @@ def runs_neo4j(service: Resource, model: Model) -> bool:
             if isinstance(image, str) and image.rsplit("/", 1)[-1].startswith("neo4j"):
                 return True
             ports = {m.get("containerPort") for m in _blocks(container, "portMappings")}
-            if ports & set(NEO4J_PORTS):
+            if ports & neo4j_ports:
                 return True
     return False
 

@@ -67,7 +67,10 @@ def run(args: argparse.Namespace) -> int:
     plans = _plans(args.envs, args.plan, args.no_plan)
     key = _signing_key(os.environ)
     if key is None:
-        print(f"evidence: {SIGNING_KEY_ENV} is not set: bundles are not signed", file=sys.stderr)
+        print(
+            f"evidence: {SIGNING_KEY_ENV} is not set: bundles are NOT signed (their reports say so)",
+            file=sys.stderr,
+        )
     failed_checkov = False
     with pdf.Renderer() as renderer:  # WeasyPrint warms up in its own process while we scan
         for env_dir in args.envs:
@@ -81,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
                 renderer.render,
             )
             failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
-            print(f"evidence: {args.output_dir / env_dir.name} ({len(report.findings)} findings)")
+            signed = f"signed, key sha256:{report.signature}" if report.signature else "NOT signed"
+            print(f"evidence: {args.output_dir / env_dir.name} ({len(report.findings)} findings, {signed})")
     return 1 if args.fail_on_checkov and failed_checkov else 0
 
 
@@ -123,6 +127,8 @@ def write_env(
         checkov.stop(running)
         raise
     report = build_report(env_dir, result)
+    if key is not None:
+        report = dataclasses.replace(report, signature=key_id(key.public_key()))
     if running is not None:
         report = dataclasses.replace(report, checkov=checkov.finish(running, result.rules, Path.cwd()))
     write(report, result, output_dir / env_dir.name, key, render_pdf)

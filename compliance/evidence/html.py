@@ -16,6 +16,7 @@ from html import escape
 from compliance.evidence.charts import COLOURS, stacked_bars
 from compliance.evidence.controls import CONTROL_STATUSES, PRECEDENCE, FrameworkStatus, family_counts
 from compliance.evidence.report import RETENTION_NOTE, CheckovReport, CheckovResult, Report
+from compliance.evidence.sections import checkov_reason, control_resources, inventory_rows, scope
 from compliance.formats.summary import location
 from compliance.model import Finding, Rule, Status
 
@@ -55,11 +56,18 @@ def render(report: Report, detail: bool = True) -> str:
     run = report.run
     # (id, title, content, starts a new page in print)
     sections = [
+        ("scope", "Scope and executive summary", scope(report), False),
         ("summary", "Summary", _summary(report), False),
         ("retention", "Retention", f'<p class="note">{escape(RETENTION_NOTE)}</p>', False),
         ("run", "Run metadata", _run(report), False),
+        # The frameworks follow the short opening sections: none may leave a near-empty page.
         *(
-            (f"fw-{fw.framework.name.lower()}", f"{fw.framework.name} controls", _framework(fw, detail), True)
+            (
+                f"fw-{fw.framework.name.lower()}",
+                f"{fw.framework.name} controls",
+                _framework(fw, detail, report.findings),
+                False,
+            )
             for fw in report.summary
         ),
         ("rules", "Rules", _rules(report.rules, report.findings, detail), True),
@@ -70,7 +78,8 @@ def render(report: Report, detail: bool = True) -> str:
             else []
         ),
         ("waivers", "Waivers", _waivers(report.findings), False),
-        ("checkov", "Second opinion: checkov", _checkov(report.checkov), True),
+        ("inventory", "Resource inventory", _inventory(report.findings), True),
+        ("checkov", "Second opinion: checkov", _checkov(report.checkov, report.findings), True),
     ]
     toc = "".join(f'<li><a href="#{sid}">{escape(title)}</a></li>' for sid, title, _, _ in sections)
     body = "".join(
@@ -140,12 +149,15 @@ def _summary(report: Report) -> str:
     )
 
 
-def _framework(fw: FrameworkStatus, detail: bool) -> str:
+def _framework(fw: FrameworkStatus, detail: bool, findings: Sequence[Finding]) -> str:
     rows = (
         [
             escape(item.control.id),
             f"<b>{escape(item.control.title)}</b>" + (f"<br>{escape(item.control.text)}" if detail else ""),
-            badge(item.status) + "<br>" + escape(", ".join(f"{n} {s}" for s, n in item.counts.items())),
+            badge(item.status)
+            + "<br>"
+            + escape(", ".join(f"{n} {s}" for s, n in item.counts.items()))
+            + (f"<br>{escape(control_resources(item, findings))}" if item.rules else ""),
             " ".join(_rule_ref(r, detail) for r in item.rules) or escape(item.control.attested_by),
         ]
         for item in fw.controls
@@ -270,7 +282,16 @@ def _waivers(findings: Sequence[Finding]) -> str:
     )
 
 
-def _checkov(checkov: CheckovReport | None) -> str:
+def _inventory(findings: Sequence[Finding]) -> str:
+    rows = inventory_rows(findings)
+    intro = (
+        f"<p>{len(rows)} resources, each with its worst status and the rules that judged it, from the "
+        "Terraform source (hcl) and the plan (plan).</p>"
+    )
+    return intro + _table([("resource", 38), ("worst", 8), ("rules by status", 44), ("from", 10)], rows)
+
+
+def _checkov(checkov: CheckovReport | None, findings: Sequence[Finding] = ()) -> str:
     if checkov is None:
         return "<p>checkov was not run for this bundle (evidence --checkov adds it).</p>"
     intro = (
@@ -291,14 +312,19 @@ def _checkov(checkov: CheckovReport | None) -> str:
             escape(found[0].check_name),
             escape(found[0].rule_id or "-"),
             escape(_controls_text(found[0].controls)),
-            "; ".join(escape(f"{r.resource} ({r.file}:{r.line})") for r in found),
+            "<br>".join(
+                escape(f"{r.resource} ({r.file}:{r.line}): {checkov_reason(r, findings)}") for r in found
+            ),
         ]
         for check_id, found in sorted(by_check.items())
     )
     return (
-        intro
-        + f"<p>checkov: {escape(counts)}. Failed checks, with the resources they failed on:</p>"
-        + _table([("check", 11), ("name", 27), ("our rule", 8), ("controls", 18), ("resources", 36)], rows)
+        intro + f"<p>checkov: {escape(counts)}. Failed checks, each resource with why no rule of ours fails "
+        "beside it (covered by a passing rule and why, not applicable, or a gap to review):</p>"
+        + _table(
+            [("check", 10), ("name", 22), ("our rule", 7), ("controls", 14), ("resources and reasons", 47)],
+            rows,
+        )
     )
 
 

@@ -15,9 +15,23 @@ from compliance.model import Finding, Rule
 # HIPAA 45 CFR 164.316(b)(2)(i): documentation is retained six years from creation or last effective date.
 RETENTION_NOTE = (
     "Retain this bundle for at least 6 years from the date it was generated or last in effect, "
-    "whichever is later (HIPAA 45 CFR 164.316(b)(2)(i)). Archive the whole folder: manifest.json "
-    "and its signature prove that no file was altered (python -m compliance verify DIR)."
+    "whichever is later (HIPAA 45 CFR 164.316(b)(2)(i)). Archive the whole folder."
 )
+
+
+def integrity_note(signature: str) -> str:
+    """What the bundle's integrity rests on, never claiming a signature that is absent."""
+    if signature:
+        return (
+            f"Signed: manifest.json lists every file's sha256 and manifest.sig is its ed25519 signature by "
+            f"the key with public-key fingerprint sha256:{signature}. `python -m compliance verify DIR "
+            "--public-key FILE --require-signature` proves that no file was altered since."
+        )
+    return (
+        "NOT SIGNED: no signing key was configured (COMPLIANCE_SIGNING_KEY). manifest.json lists every "
+        "file's sha256, but anyone who alters a file can rewrite it too: it shows a change only against a "
+        "copy of the manifest kept elsewhere."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +89,4 @@ class Report:
     findings: tuple[Finding, ...]
     summary: tuple[FrameworkStatus, ...]
     checkov: CheckovReport | None = None
+    signature: str = ""  # the signing key's fingerprint (sign.key_id); "" when the bundle is not signed

@@ -4,15 +4,18 @@ violations. Each takes the diff and the scan it compared (for the rules and the 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from compliance.diff import Diff
 from compliance.formats import sarif
 from compliance.formats.columns import frameworks
 from compliance.formats.json_report import finding_json
 from compliance.formats.summary import location
-from compliance.model import Finding
+from compliance.model import SEVERITY_ORDER, Finding
 from compliance.scan import ScanResult
 
 COMMENT_MARKER = "<!-- compliance-diff -->"
@@ -22,9 +25,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(diff: Diff) -> str:
-    """A pull-request comment: counts, new/changed violations, what got fixed, what is deleted."""
+def to_markdown(diff: Diff, environ: Mapping[str, str] | None = None) -> str:
+    """A pull-request comment: counts, new/changed violations (most severe first, locations linked to
+    the head commit's file lines when run in GitHub Actions, remediation folded), what got fixed, what
+    is deleted."""
     verdict = "fails" if diff.failing else "passes"
+    changes = sorted(diff.changes, key=lambda c: SEVERITY_ORDER.index(c.finding.severity))
+    resources = len({c.finding.resource for c in changes})
     lines = [
         COMMENT_MARKER,
         f"## Compliance diff: this change {verdict}",
@@ -33,20 +40,24 @@ def to_markdown(diff: Diff) -> str:
         f"{len(diff.deleted)} deleted resources, {diff.unchanged} pre-existing violations unchanged.",
         "",
     ]
-    if diff.changes:
+    if changes:
+        link = _linker(os.environ if environ is None else environ)
         lines += [
-            "### New or changed violations",
+            f"### {len(changes)} new or changed violations on {resources} resources",
             "",
-            "| | Status | Rule | Resource | Action | Location | Message | Remediation |",
+            "| | Severity | Status | Rule | Resource | Action | Location | Message |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {c.kind} | {c.finding.status.value} | {c.finding.rule_id} | `{_cell(c.finding.resource)}` "
-            f"| {c.finding.action or '-'} | `{_cell(location(c.finding))}` | {_cell(c.finding.message)} "
-            f"| {_cell(c.finding.remediation)} |"
-            for c in diff.changes
+            f"| {c.kind} | {c.finding.severity.value} | {c.finding.status.value} | {c.finding.rule_id} "
+            f"| `{_cell(c.finding.resource)}` | {c.finding.action or '-'} | {link(c.finding)} "
+            f"| {_cell(c.finding.message)} |"
+            for c in changes
         ]
-        lines.append("")
+        rules = {c.finding.rule_id: c.finding for c in changes}
+        lines += ["", f"<details><summary>How to fix ({len(rules)} rules)</summary>", ""]
+        lines += [f"- **{rid}** {_cell(f.title)}: {_cell(f.remediation)}" for rid, f in sorted(rules.items())]
+        lines += ["", "</details>", ""]
     else:
         lines += ["No new violations.", ""]
     if diff.fixed:
@@ -62,6 +73,23 @@ def to_markdown(diff: Diff) -> str:
         lines.append("")
     lines.append(f"<sub>base `{_cell(diff.base)}`, head `{_cell(diff.head)}`</sub>")
     return "\n".join(lines) + "\n"
+
+
+def _linker(environ: Mapping[str, str]) -> Callable[[Finding], str]:
+    """`file:line` as a link to the head commit on GitHub (GITHUB_SERVER_URL, GITHUB_REPOSITORY and
+    GITHUB_SHA, which Actions sets; paths relative to the working directory, the checkout), else as code."""
+    names = ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
+    server, repository, sha = (environ.get(name, "") for name in names)
+
+    def link(finding: Finding) -> str:
+        shown = f"`{_cell(location(finding))}`"
+        file, line = finding.source.file, finding.source.line
+        if not (server and repository and sha) or not file or Path(file).is_absolute() or ".." in file:
+            return shown
+        anchor = f"#L{line}" if line > 0 else ""
+        return f"[{shown}]({server}/{repository}/blob/{sha}/{quote(Path(file).as_posix())}{anchor})"
+
+    return link
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
@@ -99,7 +127,7 @@ def to_json(diff: Diff) -> str:
 
 def to_sarif(diff: Diff, result: ScanResult) -> str:
     """The new and changed violations as SARIF, through the scan's SARIF writer."""
-    return sarif.render_findings(result.rules, result.version, (c.finding for c in diff.changes))
+    return sarif.render_findings(result, (c.finding for c in diff.changes))
 
 
 FORMATS: Mapping[str, Callable[[Diff, ScanResult], str]] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance.about import TOOL
-from compliance.formats.summary import STATUSES, counts, location
+from compliance.formats.summary import STATUSES, by_severity, controls_text, counts, location
 from compliance.model import Status
 from compliance.scan import ScanResult
 
@@ -22,21 +22,22 @@ def render(result: ScanResult) -> str:
         f"| **total** | **{len(result.findings)}** |",
         "",
     ]
-    failing = result.failing
+    failing = by_severity(result.failing)
     lines += [f"## Failing findings ({len(failing)})", ""]
     if failing:
         lines += [
-            "| Status | Rule | Resource | Location | Message | Remediation |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| Severity | Status | Rule | Resource | Location | Message | Controls | Remediation |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {f.status.value} | {f.rule_id} | `{_cell(f.resource)}` | `{_cell(location(f))}` "
-            f"| {_cell(f.message)} | {_cell(f.remediation)} |"
+            f"| {f.severity.value} | {f.status.value} | {f.rule_id} | `{_cell(f.resource)}` "
+            f"| `{_cell(location(f))}` | {_cell(f.message)} | {_cell(controls_text(f.controls))} "
+            f"| {_cell(f.remediation)} |"
             for f in failing
         ]
     else:
         lines.append("None: no finding fails or is unknown.")
-    waived = [f for f in result.findings if f.status is Status.WAIVED]
+    waived = by_severity(f for f in result.findings if f.status is Status.WAIVED)
     if waived:
         lines += ["", f"## Waived findings ({len(waived)})", ""]
         lines += [

@@ -1,20 +1,24 @@
 """SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules; results for fail, unknown
 and waived findings (waived ones as external suppressions with their justification); passes are left
-out, as code scanning has no notion of them."""
+out, as code scanning has no notion of them.
+
+Locations are relative to the repository root (`--repo-root`, default the git root above the working
+directory), named by `originalUriBaseIds` %SRCROOT%, so the same log reads the same on any checkout;
+a file outside the root keeps an absolute file: URI. `automationDetails.id` names the inputs scanned, so
+GitHub keeps the staging and prod uploads as separate analyses instead of replacing one by the other."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from collections.abc import Iterable, Sequence
-from pathlib import PurePath
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from compliance.about import INFORMATION_URI, TOOL
 from compliance.model import Finding, Rule, Severity, Status
 from compliance.scan import ScanResult
+from compliance.source_text import block_end
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {
@@ -26,12 +30,14 @@ SECURITY_SEVERITY = {
 LEVEL = {Status.FAIL: "error", Status.UNKNOWN: "warning", Status.WAIVED: "warning"}
 
 
-def render(result: ScanResult) -> str:
-    return render_findings(result.rules, result.version, result.findings)
+def render(result: ScanResult, repo_root: Path | None = None) -> str:
+    return render_findings(result, result.findings, repo_root)
 
 
-def render_findings(rules: Sequence[Rule], version: str, findings: Iterable[Finding]) -> str:
+def render_findings(result: ScanResult, findings: Iterable[Finding], repo_root: Path | None = None) -> str:
     """The SARIF log of some findings (a scan's, or the violations a diff adds), every rule described."""
+    root = (repo_root or git_root(Path.cwd())).resolve()
+    rules, version = result.rules, result.version
     ordered = sorted(rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(ordered)}
     driver = {
@@ -40,12 +46,16 @@ def render_findings(rules: Sequence[Rule], version: str, findings: Iterable[Find
         "informationUri": INFORMATION_URI,
         "rules": [_rule(rule) for rule in ordered],
     }
-    results = [_result(f, index) for f in findings if f.status is not Status.PASS]
-    document = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"}],
+    results = [_result(f, index, root) for f in findings if f.status is not Status.PASS]
+    category = "+".join(uri(i.path, root)[0].rstrip("/") for i in result.inputs) or "scan"
+    run = {
+        "tool": {"driver": driver},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
+        "automationDetails": {"id": f"{TOOL}:{category}/"},
     }
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -72,7 +82,10 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], root: Path) -> dict[str, Any]:
+    address, base = uri(finding.source.file, root)
+    artifact = {"uri": address, **({"uriBaseId": base} if base else {})}
+    start = max(1, finding.source.line)
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": LEVEL[finding.status],
@@ -80,13 +93,16 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(finding.source.file), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": max(1, finding.source.line)},
+                    "artifactLocation": artifact,
+                    "region": {
+                        "startLine": start,
+                        "endLine": max(start, block_end(finding.source.file, start)),
+                    },
                 },
                 "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
             }
         ],
-        "partialFingerprints": {"ruleResource/v1": _fingerprint(finding)},
+        "partialFingerprints": {"ruleResource/v1": finding.fingerprint},
         "properties": {"status": finding.status.value, "resource": finding.resource},
     }
     if finding.rule_id in index:
@@ -98,18 +114,19 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def uri(file: str) -> str:
-    """A relative URI reference: relative to the working directory when the file is under it."""
-    path = PurePath(file)
-    if path.is_absolute():
-        relative = os.path.relpath(path)
-        path = PurePath(relative) if not relative.startswith("..") else path
-    return quote(path.as_posix(), safe="/:._-~")
+def uri(file: str, root: Path) -> tuple[str, str]:
+    """(URI, base id): relative to %SRCROOT% when the file (relative paths: to the working directory)
+    lies under `root`, else an absolute file: URI with no base."""
+    path = (Path.cwd() / file).resolve()
+    if path.is_relative_to(root):
+        return quote(path.relative_to(root).as_posix(), safe="/._-~"), "%SRCROOT%"
+    return path.as_uri(), ""
 
 
-def _fingerprint(finding: Finding) -> str:
-    """Stable across message changes: the same rule on the same resource is the same alert."""
-    return hashlib.sha256(f"{finding.rule_id}\x1f{finding.resource}".encode()).hexdigest()[:32]
+def git_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding .git (a worktree's .git is a file); else `start`."""
+    start = start.resolve()
+    return next((d for d in (start, *start.parents) if (d / ".git").exists()), start)
 
 
 def _pascal(title: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from compliance.formats.columns import frameworks
-from compliance.model import Finding, Status
+from compliance.model import SEVERITY_ORDER, WORST_FIRST, Finding, Status
 from compliance.scan import ScanResult
 
 STATUSES = tuple(status.value for status in Status)
@@ -16,6 +16,16 @@ def location(finding: Finding) -> str:
     """`file:line`, or just the file when the line is not known (plan input)."""
     source = finding.source
     return f"{source.file}:{source.line}" if source.line > 0 else source.file
+
+
+def by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then worst status first; the scan's order otherwise (the sort is stable)."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.index(f.severity), WORST_FIRST.index(f.status)))
+
+
+def controls_text(controls: Mapping[str, tuple[str, ...]]) -> str:
+    """ "HIPAA 164.312(a)(2)(iv); PIPEDA 4.7.1, 4.7.3" """
+    return "; ".join(f"{name} {', '.join(ids)}" for name, ids in sorted(controls.items()))
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -361,7 +361,11 @@ def test_outputs_variables_and_data_sources(loaded: dict[str, Resource]) -> None
     assert loaded["output.greeting"].values == {"value": "hello", "sensitive": False}
     assert loaded["output.greeting"].type == "terraform_output"
     assert loaded["output.kms_arn"].values["value"].refs == ("aws_kms_key.this",)
-    assert loaded["var.region"].values == {"default": "ca-central-1", "sensitive": False}
+    assert loaded["var.region"].values == {
+        "default": "ca-central-1",
+        "sensitive": False,
+        "values": ["ca-central-1"],
+    }
     assert loaded["var.region"].type == "terraform_variable"
     assert "module.vpc.var.cidr" in loaded
     known = loaded["data.aws_iam_policy_document.known"]

@@ -129,6 +129,21 @@ def module_input(call: str, name: str, references: list[str]) -> Callable[[Plan]
     return apply
 
 
+def remove_resource(address: str) -> Callable[[Plan], None]:
+    """Drop a resource from the plan, as if its block were deleted before the first apply."""
+
+    def walk(module: dict[str, Any]) -> None:
+        module["resources"] = [r for r in module.get("resources", ()) if r["address"] != address]
+        for child in module.get("child_modules", ()):
+            walk(child)
+
+    def apply(plan: Plan) -> None:
+        walk(plan["planned_values"]["root_module"])
+        plan["resource_changes"] = [c for c in plan["resource_changes"] if c["address"] != address]
+
+    return apply
+
+
 def add_resource(module: str, type_: str, name: str, values: dict[str, Any]) -> Callable[[Plan], None]:
     """Add a resource to a module of the stack, as terraform would plan its creation."""
 
@@ -201,6 +216,26 @@ WIDE = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 SECRET_ENV = [
     {"name": "app", "image": "x", "environment": [{"name": "DB_PASSWORD", "value": "Zx9-q7Lp-22kV-mutant"}]}
 ]
+
+DEFAULT_GROUP = """resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+  tags   = merge(var.tags, { Name = "${var.name}-default-closed" })
+  # No ingress or egress blocks: every rule is removed.
+}
+"""
+
+NACL_SSH = """resource "aws_network_acl_rule" "ssh" {
+  network_acl_id = aws_vpc.this.default_network_acl_id
+  rule_number    = 90
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 22
+  to_port        = 22
+}
+
+"""
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- encryption -----------------------------------------------------------------------------------
@@ -400,6 +435,38 @@ MUTANTS: tuple[Mutant, ...] = (
         known(
             "module.stack.module.api.aws_ecs_service.this", "network_configuration.0.assign_public_ip", True
         ),
+    ),
+    Mutant(
+        "network-acl-ssh-from-world",
+        "NET",
+        (
+            Edit(
+                "modules/vpc/main.tf",
+                'resource "aws_internet_gateway" "this" {\n',
+                NACL_SSH + 'resource "aws_internet_gateway" "this" {\n',
+            ),
+        ),
+        add_resource(
+            "vpc",
+            "aws_network_acl_rule",
+            "ssh",
+            {
+                "network_acl_id": "acl-0123456789abcdef0",
+                "rule_number": 90,
+                "egress": False,
+                "protocol": "tcp",
+                "rule_action": "allow",
+                "cidr_block": "0.0.0.0/0",
+                "from_port": 22,
+                "to_port": 22,
+            },
+        ),
+    ),
+    Mutant(
+        "default-security-group-unmanaged",
+        "NET",
+        (Edit("modules/vpc/main.tf", DEFAULT_GROUP, ""),),
+        remove_resource("module.stack.module.vpc.aws_default_security_group.this"),
     ),
     Mutant(
         "public-subnet-auto-ip",

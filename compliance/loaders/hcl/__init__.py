@@ -5,8 +5,10 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
 * One Resource per resource instance, data source instance, provider configuration (explicit, or
   implied when resources use a provider without a block), call of a module whose source cannot be
   followed (registry, git... not installed by `terraform init`: mode/type "module", values {"source",
-  "version", "not_followed"}; installed ones are followed through .terraform/modules/modules.json), declared variable
-  (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}) and output
+  "version", "not_followed"}; installed ones are followed through .terraform/modules/modules.json),
+  declared variable (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}, its
+  declared "type" as `types.type_shape` gives it and, unless sensitive, the "values" every instance
+  receives) and output
   (``output.NAME``, ``module.x.output.NAME``, type terraform_output, values {"value", "sensitive"}),
   as the plan loader gives them.
 * Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
@@ -40,6 +42,7 @@ from compliance.loaders.hcl.config import config_files, load_config
 from compliance.loaders.hcl.eval import Evaluator
 from compliance.loaders.hcl.modules import Context, Loader, ModuleCall, ModuleInstance, ProviderConfig
 from compliance.loaders.hcl.parse import Block, display, parse_file
+from compliance.loaders.hcl.types import parse_type, type_shape
 from compliance.loaders.hcl.values import EvalError, redact
 from compliance.model import InputError, Origin, Resource, Source, Unknown
 
@@ -211,9 +214,32 @@ def _variables(module: ModuleInstance) -> Iterator[Resource]:
         attr = block.attrs.get("default")
         default = evaluator.value_or_unknown(attr.expr, module.context, {}) if attr is not None else None
         sensitive = module.declared_flag(block, "sensitive")
-        yield _named(
+        variable = _named(
             module.static, f"{prefix}var.{name}", "variable", name, block, "default", default, sensitive
         )
+        extra: dict[str, Any] = {}
+        if "type" in block.attrs:
+            extra["type"] = type_shape(parse_type(block.attrs["type"].expr))
+        given = None if sensitive else _passed(module, name)
+        if given is not None:
+            extra["values"] = given
+        yield replace(variable, values={**variable.values, **extra}) if extra else variable
+
+
+def _passed(module: ModuleInstance, name: str) -> list[Any] | None:
+    """What a (non-sensitive) variable receives in every instance of its module: the callers' arguments
+    (or the default), a tfvars value at the root; None when only run time tells (TF_VAR_, -var)."""
+    if module.parent is None:
+        return [module.loader.tfvars[name]] if name in module.loader.tfvars else None
+    found: list[Any] = []
+    for call in module.parent.module.module_calls():
+        if any(instance is module for instance in call.instances.values()):
+            for instance in call.instances.values():
+                try:
+                    found.append(instance.variable(name))
+                except EvalError as error:
+                    found.append(Unknown(reason=str(error)))
+    return found or None
 
 
 def _outputs(module: ModuleInstance) -> Iterator[Resource]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from compliance.loaders.hcl import functions
@@ -202,7 +203,7 @@ class Evaluator:
         unknowns = [p for p in pieces if isinstance(p, Unknown)]
         if not unknowns:
             return "".join(pieces)
-        return json_with_unknowns(pieces) or _with_prefix(merge_unknown(unknowns), pieces)
+        return json_with_unknowns(pieces) or replace(merge_unknown(unknowns), parts=_known_parts(pieces))
 
     def _render_into(self, items: list[Any], ctx: Context, env: Env, out: list[Any]) -> None:
         for item in items:
@@ -210,10 +211,7 @@ class Evaluator:
                 out.append(item)
             elif item[0] == "interp":
                 value = self.evaluate(item[1], ctx, env)
-                if isinstance(value, Unknown):
-                    out.append(value)  # kept whole: its prefix continues the string
-                else:
-                    out.append(merge_unknown([value]) if has_unknown(value) else template_piece(value))
+                out.append(merge_unknown([value]) if has_unknown(value) else template_piece(value))
             elif item[0] == "if":
                 test = self.evaluate(item[1], ctx, env)
                 if isinstance(test, Unknown):
@@ -491,13 +489,14 @@ _DISPATCH: dict[str, Callable[[Evaluator, Any, Context, Env], Any]] = {
 __all__ = ["EvalError", "Evaluator", "apply_steps", "encode_json"]
 
 
-def _with_prefix(unknown: Unknown, pieces: list[Any]) -> Unknown:
-    """The rendered string's known start: the literal pieces before the first unknown (and its own)."""
-    known: list[str] = []
+def _known_parts(pieces: list[Any]) -> tuple[str | None, ...]:
+    """A template's known text: adjacent literal pieces joined, None for each unknown piece."""
+    parts: list[str | None] = []
     for piece in pieces:
         if isinstance(piece, Unknown):
-            known.append(piece.prefix)
-            break
-        known.append(piece)
-    prefix = "".join(known)
-    return Unknown(unknown.refs, unknown.reason, prefix) if prefix else unknown
+            parts.append(None)
+        elif parts and isinstance(parts[-1], str):
+            parts[-1] += str(piece)
+        else:
+            parts.append(str(piece))
+    return tuple(parts)

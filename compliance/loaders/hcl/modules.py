@@ -475,7 +475,7 @@ def _is_local(source: str) -> bool:
 
 def _after_apply(address: str, attribute: str | None) -> Unknown:
     reason = f"{address}.{attribute} is known only after apply" if attribute else ""
-    return Unknown(refs=(address,), reason=reason)
+    return Unknown(refs=(address,), reason=reason, attribute=attribute or "")
 
 
 # --- expansion ---------------------------------------------------------------------------------------

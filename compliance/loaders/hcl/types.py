@@ -62,6 +62,18 @@ def _object_type(node: Any) -> Type:
     return ("object", attributes)
 
 
+def type_shape(kind: Type) -> Any:
+    """A type descriptor as plain data for the model: "string", "number", "bool", "any",
+    {"list": inner} (set, map, tuple alike) or {"object": {attribute: inner}}."""
+    if kind[0] in ("list", "set", "map"):
+        return {kind[0]: type_shape(kind[1])}
+    if kind[0] == "tuple":
+        return {"tuple": [type_shape(item) for item in kind[1]]}
+    if kind[0] == "object":
+        return {"object": {key: type_shape(inner[0]) for key, inner in kind[1].items()}}
+    return str(kind[0])
+
+
 def _key_name(node: Any) -> str:
     inner = _unwrap(node.children[0])
     if inner.data in ("identifier", "keyword"):

@@ -5,7 +5,8 @@ What a plan gives, and how it lands in the model:
   (create, update, replace, delete, forget, no-op, read). Values are `after`, with `after_unknown` paths
   turned into `Unknown`s that carry the references of the configuration expression behind them, except
   arguments the configuration does not write at all: those are the provider's defaults, unset (None)
-  as in HCL (see `_unknown`).
+  as in HCL, so rules read unset-versus-unknown from the model (see `_unknown`). A value inside a
+  `dynamic` block is an Unknown marked `dynamic`: the block may stand for no block or for many.
 - Resources being deleted or forgotten keep their `before` values and action "delete"/"forget", so the
   diff tool can list them. They will not exist after apply, so rules must not judge them:
   `compliance.scan` leaves them out of the model it hands to the engine (see `judged`).
@@ -13,7 +14,8 @@ What a plan gives, and how it lands in the model:
 - `planned_values` (root and child modules, recursively): any resource the changes do not list.
 - `configuration.provider_config`: one provider Resource per configuration, with its region (a literal,
   or a root variable's value); each resource gets its provider's address and region.
-- Outputs (`output.NAME`) and root/module variables (`var.NAME`) as terraform_output/terraform_variable.
+- Outputs (`output.NAME`) and root/module variables (`var.NAME`) as terraform_output/terraform_variable
+  (a non-sensitive variable also with the "values" it receives).
 - Sensitive values (`after_sensitive`, `sensitive_values`, sensitive outputs and variables, provider
   credentials) are listed in `Resource.sensitive` and replaced by "(sensitive)" so no report can print them.
 Every Resource's source is the plan file (line 0); `compliance.scan` may borrow file:line from HCL.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from compliance.loaders.plan.completion import complete, paired
 from compliance.loaders.plan.config import (
     Configuration,
     ModulePath,
+    Written,
     as_list,
     as_mapping,
     join,
@@ -59,7 +62,7 @@ IDENTITIES = frozenset({"id", "arn"})
 PROVIDER_SECRETS = frozenset({"access_key", "secret_key", "token"})
 _ACTIONS: dict[tuple[str, ...], str] = {("delete", "create"): "replace", ("create", "delete"): "replace"}
 
-Refs = Callable[[list[str]], tuple[str, ...] | None]
+Refs = Callable[[list[str]], tuple[str, ...] | Written]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +198,11 @@ class _Plan:
 
         defaults = mode == "managed" and bool(config)
 
-        def refs(keys: list[str]) -> tuple[str, ...] | None:
-            """References behind an unknown value; None where it is left to the provider's default."""
+        def refs(keys: list[str]) -> tuple[str, ...] | Written:
+            """References behind an unknown value; UNSET where it is left to the provider's default."""
             found = self.config.expression_refs(path, prefix, as_mapping(expressions), keys)
-            if found is None:
-                return None if defaults and keys[0] not in IDENTITIES else ()
+            if found is Written.UNSET and not (defaults and keys[0] not in IDENTITIES):
+                return ()
             return found
 
         merged = as_mapping(_merge(values, unknown, [], refs))
@@ -330,7 +333,7 @@ class _Plan:
             for name, declared in sorted(module.variables.items()):
                 declared = as_mapping(declared)
                 sensitive = bool(declared.get("sensitive"))
-                yield self._named(
+                variable = self._named(
                     "terraform_variable",
                     "variable",
                     name,
@@ -339,6 +342,10 @@ class _Plan:
                     "default",
                     sensitive,
                 )
+                if not sensitive:  # what it receives: the plan's root value, or the module argument
+                    given = [self._variable(path, name)]
+                    variable = replace(variable, values={**variable.values, "values": given})
+                yield variable
 
     def _named(
         self, kind: str, mode: str, name: str, prefix: str, value: Any, key: str, sensitive: bool
@@ -429,14 +436,19 @@ def _always(refs: tuple[str, ...]) -> Refs:
     return lambda _keys: refs
 
 
-def _unknown(refs: tuple[str, ...] | None) -> Unknown | None:
+def _unknown(refs: tuple[str, ...] | Written) -> Unknown | None:
     """Known after apply, with its references; or None (unset) for an argument the configuration
     leaves to the provider's default (EFS `encrypted`, a log group's `kms_key_id`, an OpenSearch
-    `encrypt_at_rest` block): in HCL the same resource simply lacks it, and both forms must judge
-    alike. `id` and `arn` are identities, never defaults. Limitation: a `dynamic` block whose
-    for_each is unknown at plan time is missing from the configuration section and reads as unset;
-    scan the HCL of the root as well to see it."""
-    return None if refs is None else Unknown(refs, "known after apply")
+    `encrypt_at_rest`, `aws_lb.internal`, a route table's computed `route`): in HCL the same resource
+    simply lacks it, and both forms must judge alike. `id` and `arn` are identities, never defaults.
+    A value inside a `dynamic` block is marked so: the configuration section omits such blocks.
+    Limitation: a whole `dynamic` block whose for_each is unknown at plan time is missing from the
+    configuration section and reads as unset; scan the HCL of the root as well to see it."""
+    if refs is Written.UNSET:
+        return None
+    if refs is Written.DYNAMIC:
+        return Unknown((), "inside a dynamic block known only after apply", dynamic=True)
+    return Unknown(refs, "known after apply")
 
 
 def _redact(value: Any, sensitive: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 ModulePath = tuple[str, ...]  # module call names from the root, instance keys dropped
@@ -18,6 +19,13 @@ ModulePath = tuple[str, ...]  # module call names from the root, instance keys d
 _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(\[(?:"[^"]*"|[^\]]*)\])?\.?')
 _RESOURCE = re.compile(r'(data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\[(?:"[^"]*"|[^\]]*)\])?')
 _NOT_RESOURCES = frozenset({"count", "each", "path", "self", "terraform", "local"})
+
+
+class Written(Enum):
+    """How the configuration writes a value the plan leaves unknown, when no expression stands behind it."""
+
+    UNSET = "unset"  # not written: the provider's default, known after apply
+    DYNAMIC = "dynamic"  # inside a `dynamic` block, which the configuration section omits
 
 
 def module_steps(address: str) -> tuple[list[tuple[str, str]], str]:
@@ -139,15 +147,16 @@ class Configuration:
 
     def expression_refs(
         self, path: ModulePath, prefix: str, expressions: Any, keys: list[str]
-    ) -> tuple[str, ...] | None:
-        """References of the expression at a value path inside a resource's `expressions`, or None
-        when the configuration plainly does not set that value.
+    ) -> tuple[str, ...] | Written:
+        """References of the expression at a value path inside a resource's `expressions`; UNSET when
+        the configuration plainly does not set that value, DYNAMIC when it lies in a block the
+        configuration section omits.
 
         Nested blocks are lists of expression dicts; a leaf expression ({"references": ...}) covers every
         value below it (a list attribute whose elements are unknown); a whole unknown block takes the
-        references of every expression inside it. None only when the missing key is the value itself:
+        references of every expression inside it. UNSET only when the missing key is the value itself:
         a value inside a block the configuration lacks comes from a `dynamic` block (which the
-        configuration section omits), so it is not "unset".
+        configuration section omits), so it is not unset.
         """
         current: Any = expressions
         for depth, key in enumerate(keys):
@@ -155,18 +164,18 @@ class Configuration:
                 if key.isdecimal():
                     index = int(key)
                     if index >= len(current):
-                        return ()  # more blocks than written: dynamic ones
+                        return Written.DYNAMIC  # more blocks than written: dynamic ones
                     current = current[index]
                     continue
                 if not current:
-                    return ()
+                    return Written.DYNAMIC
                 current = current[0]
             if not isinstance(current, dict):
                 return ()
             if _is_leaf(current):
                 break
             if key not in current:
-                return None if depth == len(keys) - 1 else ()
+                return Written.UNSET if depth == len(keys) - 1 else Written.DYNAMIC
             current = current[key]
         return self.refs(path, prefix, list(_all_references(current)))
 

@@ -2,7 +2,8 @@
 
 A data bucket is every bucket except a log-delivery target of a service that can write only to SSE-S3
 buckets (ALB and classic ELB access logs, S3 server access logs, CloudFront standard logs): the bucket
-is wired as that service's log target, or its bucket policy grants that service's delivery principal.
+is wired as that service's log target, or its bucket policy grants that service's delivery principal;
+and except a bucket the policy configuration marks as holding no data (compliance.config data_buckets).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from compliance.analysis.buckets import sse_defaults
+from compliance.analysis.buckets import non_data_reason, sse_defaults
 from compliance.analysis.kms import customer_managed_key
 from compliance.analysis.results import worst
 from compliance.analysis.values import describe
@@ -29,6 +30,9 @@ def _key(where: str, default: Mapping[str, Any], model: Model) -> Result:
 
 
 def check(resource: Resource, model: Model) -> Result | None:
+    spared = non_data_reason(resource, model)
+    if spared:
+        return Result(Status.PASS, spared)
     service = log_delivery_service(resource, model)
     if service:
         return Result(Status.PASS, f"log-delivery target of {service}, which writes only with SSE-S3")

@@ -1,8 +1,10 @@
 """EC2 instances encrypt their root and attached EBS volumes.
 
-The root volume takes the AMI snapshot's encryption unless root_block_device says encrypted = true, so an
-undeclared root is UNKNOWN; an ebs_block_device without a snapshot is a new, empty volume, unencrypted
-unless it says so. The region's account default (aws_ebs_encryption_by_default) counts as encryption.
+The root volume takes the AMI snapshot's encryption unless root_block_device says encrypted = true. A root
+that does not ask for encryption, with no account default, FAILS (it was UNKNOWN before issue 18): nothing
+in the configuration ensures it, the AMI can be swapped for an unencrypted one without touching this
+resource, and the fix is one line here. An ebs_block_device without a snapshot is a new, empty volume,
+unencrypted unless it says so. The region's account default (aws_ebs_encryption_by_default) counts.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ def _devices(resource: Resource, model: Model) -> Iterator[Result]:
         ami = f"its launch template's root mapping or {ami}"
     root = blocks(resource.values, "root_block_device")
     if isinstance(root, Unknown):
-        yield ebs_encryption(root, "root_block_device: ", ami, resource, model)
-    elif not root:
-        yield ebs_encryption(None, "root_block_device (undeclared): ", ami, resource, model)
+        yield ebs_encryption(root, "root_block_device: ", "", resource, model)
     else:
-        yield ebs_encryption(root[0].get("encrypted"), "root_block_device: ", ami, resource, model)
+        where = "root_block_device: " if root else "root_block_device (undeclared): "
+        found = ebs_encryption(root[0].get("encrypted") if root else None, where, "", resource, model)
+        if found.status is Status.FAIL:
+            found = Result(
+                Status.FAIL, f"{found.message}: nothing ensures the root volume is encrypted ({ami} decides)"
+            )
+        yield found
     devices = blocks(resource.values, "ebs_block_device")
     if isinstance(devices, Unknown):
         yield Result(Status.UNKNOWN, "ebs_block_device is not known before apply")
@@ -49,7 +55,9 @@ RULE = Rule(
     types=("aws_instance",),
     rationale="Instance volumes hold application data, caches and swap. Most public AMIs have unencrypted "
     "snapshots, so a root volume that does not ask for encryption is usually cleartext, and so is every new "
-    "EBS device without encrypted = true.",
+    "EBS device without encrypted = true. Decision (issue 18): a root volume left to the AMI, with no "
+    "account-level EBS default, fails rather than stays unknown: a HIPAA gate needs the configuration to "
+    "ensure encryption, the AMI can change without this resource changing, and the fix is one line.",
     remediation="Declare root_block_device { encrypted = true } and encrypted = true on every "
     "ebs_block_device, or enable aws_ebs_encryption_by_default in the region.",
     controls={"HIPAA": ("164.312(a)(2)(iv)",), "PIPEDA": ("4.7.1", "4.7.3")},

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from compliance.analysis.transit import containers, endpoint_status, environment, label, names_datastore
+from compliance.analysis.transit import (
+    containers,
+    endpoint_status,
+    environment,
+    label,
+    names_datastore,
+    shown,
+)
 from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
 
@@ -44,8 +51,7 @@ def _judge(settings: Iterable[tuple[str, Any, Any]]) -> Result | None:
     for where, name, value in settings:
         status = endpoint_status(name, value)
         if status == "plaintext":
-            shown = f"{value.prefix}..." if isinstance(value, Unknown) else str(value).split("?")[0]
-            plaintext.append(f"{where} is {shown}")
+            plaintext.append(f"{where} is {shown(value)}")
         elif status == "unknown":
             doubtful.append(where)
         elif status == "tls":

@@ -24,14 +24,18 @@ def test_a_sensitive_endpoint_parameter_is_unknown_not_passed() -> None:
 
 
 def test_a_template_with_a_known_scheme_is_judged_by_it() -> None:
-    known_scheme = Unknown(refs=("aws_service_discovery_private_dns_namespace.n",), prefix="bolt://neo4j.")
+    known_scheme = Unknown(
+        refs=("aws_service_discovery_private_dns_namespace.n",), parts=("bolt://neo4j.", None)
+    )
     task = {
         "container_definitions": [
             {"name": "api", "environment": [{"name": "NEO4J_URI", "value": known_scheme}]}
         ]
     }
     assert status(ENC033, resource("aws_ecs_task_definition.t", task)) is Status.FAIL
-    secure = Unknown(refs=("aws_service_discovery_private_dns_namespace.n",), prefix="neo4j+s://neo4j.")
+    secure = Unknown(
+        refs=("aws_service_discovery_private_dns_namespace.n",), parts=("neo4j+s://neo4j.", None)
+    )
     task = {
         "container_definitions": [{"name": "api", "environment": [{"name": "NEO4J_URI", "value": secure}]}]
     }

@@ -105,7 +105,7 @@ RULE = Rule(
         "and future, including those holding PHI. Only actions without resource-level permissions (a "
         "documented table in this rule) need it."
     ),
-    remediation="Name the ARNs the statement needs (e.g. aws_s3_bucket.notes.arn and its /* objects); keep "
+    remediation="Name the ARNs the statement needs (e.g. a bucket's arn and its /* objects); keep "
     "'*' only for actions such as sts:GetCallerIdentity or ecr:GetAuthorizationToken.",
     controls={"HIPAA": ("164.312(a)(1)", "164.308(a)(4)(ii)(B)"), "PIPEDA": ("4.7.1", "4.7.3")},
     check=check,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from compliance.analysis.partial import partial_arn
 from compliance.analysis.policy import entries
 from compliance.analysis.references import refers_to
 from compliance.analysis.results import verdict
@@ -13,10 +14,9 @@ from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 # AWS-managed policies that grant whole services or the whole account. Every "*FullAccess" policy
 # grants service:* on Resource "*" (e.g. AmazonS3FullAccess reaches every PHI bucket), which IAM001
 # and IAM002 would fail if it were written inline, so attaching one fails too.
-BROAD = re.compile(
-    r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?"
-    r"(AdministratorAccess(?:-[A-Za-z0-9]+)?|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess[A-Za-z0-9-]*)$"
-)
+NAMES = r"(AdministratorAccess(?:-[A-Za-z0-9]+)?|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess[A-Za-z0-9-]*)$"
+BROAD = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?" + NAMES)
+BROAD_NAME = re.compile(r"^policy/(?:.*/)?" + NAMES)  # the resource field of an ARN known in part
 ARN_ATTRIBUTES = {
     "aws_iam_role_policy_attachment": "policy_arn",
     "aws_iam_user_policy_attachment": "policy_arn",
@@ -34,13 +34,44 @@ def judge(arns: Any, model: Model) -> Result | None:
         return None
     problems: list[str] = []
     doubts: list[str] = []
+    notes: list[str] = []
     for arn in listed:
         if isinstance(arn, Unknown):
-            if not refers_to(arn, model, "aws_iam_policy"):
+            if refers_to(arn, model, "aws_iam_policy"):
+                continue
+            decided = _known_in_part(arn)
+            if decided is None:
                 doubts.append("a policy ARN is unknown before apply")
+            elif decided[0]:
+                problems.append(decided[1])
+            else:
+                notes.append(decided[1])
         elif match := BROAD.match(arn):
             problems.append(f"attaches AWS-managed {match.group(1)}")
-    return verdict(problems, doubts, "attaches no administrator or *FullAccess managed policy")
+    fine = "attaches no administrator or *FullAccess managed policy"
+    return verdict(problems, doubts, f"{fine} ({'; '.join(notes)})" if notes else fine)
+
+
+def _known_in_part(arn: Unknown) -> tuple[bool, str] | None:
+    """(broad, why) for a policy ARN known but for its partition, region or account; None if undecided.
+
+    The verdict depends on the policy's name, on the account field being "aws" and on the partition
+    starting with "aws": a known name that is not broad passes whatever fills the unknown fields; a
+    broad name under the known account "aws" fails whatever the partition (every AWS partition starts
+    with "aws"; anything else is no valid ARN and the attachment fails at apply)."""
+    parts = partial_arn(arn)
+    if parts is None or parts.resource is None or parts.service not in (None, "iam"):
+        return None
+    unknown_fields = ", ".join(parts.unknown_fields())
+    name = BROAD_NAME.match(parts.resource)
+    if name is None:
+        return False, f"{parts.resource} is not broad whatever its {unknown_fields} (ARN known in part)"
+    if parts.account == "aws" and parts.service == "iam" and parts.partition is None:
+        return (
+            True,
+            f"attaches AWS-managed {name.group(1)} (partition known after apply: any partition fails)",
+        )
+    return None
 
 
 def check(resource: Resource, model: Model) -> Result | None:

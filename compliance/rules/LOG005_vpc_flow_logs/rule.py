@@ -31,10 +31,11 @@ RULE = Rule(
     id="LOG005",
     title="VPC flow logs capture all traffic",
     severity=Severity.MEDIUM,
-    types=("aws_vpc",),
+    types=("aws_vpc", "aws_default_vpc"),
     rationale=(
         "Flow logs are the only record of which addresses reached the data stores holding PHI. REJECT-only "
-        "logs miss the accepted connections an investigation needs; subnet or ENI logs miss the rest of the VPC."
+        "logs miss the accepted connections an investigation needs; subnet or ENI logs miss the rest of the VPC. "
+        "The default VPC (aws_default_vpc) is judged too: it is where resources launched without a subnet land."
     ),
     remediation='Add an aws_flow_log with vpc_id = aws_vpc.this.id and traffic_type = "ALL", delivered to a '
     "log group or bucket with retention.",

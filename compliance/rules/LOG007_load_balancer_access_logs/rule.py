@@ -34,7 +34,7 @@ RULE = Rule(
         "ALB access logs record every request to the API (client address, path, status), the outer layer "
         "of the audit trail when investigating access to PHI."
     ),
-    remediation="Add access_logs { bucket = aws_s3_bucket.logs.id, enabled = true } (the bucket needs the "
+    remediation="Add access_logs { bucket = <log bucket>.id, enabled = true } (the bucket needs the "
     "ELB log delivery policy).",
     controls={"HIPAA": ("164.312(b)",), "PIPEDA": ("4.7.1",)},
     check=check,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from compliance.analysis.placement import subnet_group_result
-from compliance.analysis.references import configured, targets
+from compliance.analysis.references import targets
 from compliance.analysis.values import truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, unknown
 
 
 def check(resource: Resource, model: Model) -> Result:
-    public = truth(configured(resource, "publicly_accessible"))
+    public = truth(resource.values.get("publicly_accessible"))
     if public is Status.PASS:
         return failed("publicly_accessible is true: the endpoint resolves to a public address")
     placement = subnet_group_result(_subnet_group(resource, model), model, "db_subnet_group_name")
@@ -25,7 +25,7 @@ def _subnet_group(resource: Resource, model: Model) -> Any:
     if resource.type == "aws_rds_cluster_instance":
         parent_key = "cluster_identifier"
     else:
-        own = configured(resource, "db_subnet_group_name")
+        own = resource.values.get("db_subnet_group_name")
         if (own is not None and own != "") or resource.values.get("replicate_source_db") is None:
             return own
         parent_key = "replicate_source_db"

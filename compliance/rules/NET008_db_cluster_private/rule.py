@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from compliance.analysis.placement import subnet_group_result
-from compliance.analysis.references import configured
 from compliance.model import Model, Resource, Result, Rule, Severity
 
 GROUP_KEY = {"aws_neptune_cluster": "neptune_subnet_group_name"}
@@ -11,7 +10,7 @@ GROUP_KEY = {"aws_neptune_cluster": "neptune_subnet_group_name"}
 
 def check(resource: Resource, model: Model) -> Result:
     key = GROUP_KEY.get(resource.type, "db_subnet_group_name")
-    return subnet_group_result(configured(resource, key), model, key)
+    return subnet_group_result(resource.values.get(key), model, key)
 
 
 RULE = Rule(

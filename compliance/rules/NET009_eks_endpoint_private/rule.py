@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from compliance.analysis.ingress import is_world, network_of
-from compliance.analysis.references import left_unset
 from compliance.analysis.values import blocks, truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
 
@@ -21,7 +20,7 @@ def check(resource: Resource, model: Model) -> Result:
         return unknown("vpc_config.endpoint_public_access is not known before apply")
     cidrs = config.get("public_access_cidrs")
     source = "vpc_config.public_access_cidrs"
-    if cidrs is None or cidrs == [] or left_unset(resource, cidrs):
+    if cidrs is None or cidrs == []:
         cidrs, source = ["0.0.0.0/0"], "vpc_config.public_access_cidrs unset: the EKS default"
     if isinstance(cidrs, Unknown):
         return unknown("public endpoint with vpc_config.public_access_cidrs not known before apply")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from compliance.analysis.ingress import (
     Ingress,
     attachments,
+    describe_partial,
     describe_ports,
     ingress_of,
     is_world,
     network_of,
+    never_world,
     security_group_of,
 )
-from compliance.analysis.references import configured
 from compliance.analysis.results import first_worst
 from compliance.analysis.values import truth
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
@@ -37,8 +38,14 @@ def _judge(permission: Ingress, resource: Resource, model: Model) -> Result | No
     """None when the permission admits no internet-wide source."""
     world = [c for c in permission.cidrs if (n := network_of(c)) is not None and is_world(n)]
     if not world:
-        if any(network_of(c) is None for c in permission.cidrs):
+        unread = [c for c in permission.cidrs if network_of(c) is None]
+        if any(not never_world(c, permission.version(c)) for c in unread):
             return unknown("an ingress source CIDR is not known before apply")
+        if unread:
+            shown = ", ".join(describe_partial(c) for c in unread)
+            return passed(
+                f"no ingress from the internet ({shown} known in part: no value makes it the internet)"
+            )
         return None
     opened = f"ingress from {', '.join(world)} on {describe_ports(permission)}"
     if isinstance(permission.ports, Unknown):
@@ -62,7 +69,7 @@ def _load_balancer_only(opened: str, resource: Resource, model: Model) -> Result
         if others:
             return failed(f"{opened} on a group also attached to {others[0]}")
         for lb in users:
-            internal = configured(lb, "internal")  # unset: AWS makes the load balancer internet-facing
+            internal = lb.values.get("internal")  # unset: AWS makes the load balancer internet-facing
             if isinstance(internal, Unknown):
                 return unknown(f"{opened}: whether {lb.address} is internal is not known before apply")
             if truth(internal) is Status.PASS:

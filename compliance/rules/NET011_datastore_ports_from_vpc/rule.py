@@ -13,21 +13,21 @@ from compliance.analysis.ingress import (
 )
 from compliance.analysis.placement import vpc_of
 from compliance.analysis.results import first_worst
-from compliance.analysis.workloads import NEO4J_PORTS, runs_neo4j
+from compliance.analysis.workloads import runs_neo4j
 from compliance.model import Model, Resource, Result, Rule, Severity, Status, Unknown, failed, passed, unknown
 
 SEARCH_TYPES = ("aws_opensearch_domain", "aws_elasticsearch_domain")
 
 
 def guarded_ports(group: Resource, model: Model) -> dict[int, str]:
-    """Data store ports a group guards, by what it is attached to: OpenSearch 443 for a search domain's
-    group, Neo4j's ports for a Neo4j service's group."""
+    """Data store ports a group guards, by what it is attached to: OpenSearch's (443 by default) for a
+    search domain's group, Neo4j's for a Neo4j service's group (model.settings names both)."""
     ports: dict[int, str] = {}
     for user in attachments(group, model):
         if user.type in SEARCH_TYPES:
-            ports[443] = f"OpenSearch ({user.address})"
+            ports.update(dict.fromkeys(model.settings.search_ports, f"OpenSearch ({user.address})"))
         elif user.type == "aws_ecs_service" and runs_neo4j(user, model):
-            ports.update(dict.fromkeys(NEO4J_PORTS, f"Neo4j ({user.address})"))
+            ports.update(dict.fromkeys(model.settings.neo4j_ports, f"Neo4j ({user.address})"))
     return ports
 
 
@@ -41,7 +41,7 @@ def check(resource: Resource, model: Model) -> Result | None:
         return (
             unknown("ingress rules of a data store's group are not known before apply") if guarded else None
         )
-    hits = [(p, _ports_hit(p, guarded)) for p in permissions]
+    hits = [(p, _ports_hit(p, guarded, model.settings.neo4j_ports)) for p in permissions]
     hits = [(p, ports) for p, ports in hits if ports]
     if not hits:
         return None
@@ -54,14 +54,14 @@ def check(resource: Resource, model: Model) -> Result | None:
     return passed(f"{', '.join(names)} reachable only from the VPC's CIDR or from security groups")
 
 
-def _ports_hit(permission: Ingress, guarded: dict[int, str]) -> dict[int, str]:
+def _ports_hit(permission: Ingress, guarded: dict[int, str], neo4j_ports: tuple[int, ...]) -> dict[int, str]:
     """Guarded ports the permission opens, plus Neo4j ports that an explicit port range names."""
     if isinstance(permission.ports, Unknown):
         return dict(guarded) if guarded else {}
     if permission.ports is None:
         return dict(guarded)
     low, high = permission.ports
-    named = {port: "Neo4j" for port in NEO4J_PORTS if low <= port <= high}
+    named = {port: "Neo4j" for port in neo4j_ports if low <= port <= high}
     return {**named, **{port: what for port, what in guarded.items() if low <= port <= high}}
 
 

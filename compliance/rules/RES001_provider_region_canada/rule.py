@@ -15,7 +15,7 @@ def check(resource: Resource, model: Model) -> Result | None:
             "region is unset: it would come from AWS_REGION or the profile at run time, which this "
             "configuration does not pin to Canada"
         )
-    result = region_result(region, "region")
+    result = region_result(region, "region", model.settings.allowed_regions)
     if (
         result.status is not Status.FAIL
         or region != GLOBAL_SERVICE_REGION

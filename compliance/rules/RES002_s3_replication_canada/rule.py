@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.analysis.references import configured_blocks
 from compliance.analysis.residency import regions_result, s3_bucket_region
 from compliance.analysis.values import blocks, get
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
@@ -12,7 +11,7 @@ from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, u
 
 def check(resource: Resource, model: Model) -> Result | None:
     if resource.type == "aws_s3_bucket":  # the legacy inline replication_configuration block
-        configs = configured_blocks(resource, "replication_configuration")
+        configs = blocks(resource.values, "replication_configuration")
         if isinstance(configs, Unknown):
             return unknown("replication_configuration is not known before apply")
         if not configs:
@@ -23,7 +22,7 @@ def check(resource: Resource, model: Model) -> Result | None:
     if isinstance(rules, Unknown):
         return unknown("replication rules are not known before apply")
     found = [s3_bucket_region(get(rule, "destination.bucket"), model) for rule in rules]
-    return regions_result(found, none="no replication rule")
+    return regions_result(found, none="no replication rule", allowed=model.settings.allowed_regions)
 
 
 RULE = Rule(

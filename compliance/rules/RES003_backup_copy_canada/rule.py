@@ -19,7 +19,7 @@ def check(resource: Resource, model: Model) -> Result | None:
         for copy in copies:
             region, where = destination_region(copy.get("destination_vault_arn"), model, "aws_backup_vault")
             found.append((region, f"the region of rule[{index}].copy_action vault {where}"))
-    return regions_result(found)
+    return regions_result(found, allowed=model.settings.allowed_regions)
 
 
 RULE = Rule(

@@ -7,7 +7,11 @@ from compliance.model import Model, Resource, Result, Rule, Severity
 
 
 def check(resource: Resource, model: Model) -> Result:
-    return region_result(resource_region(resource), f"the replica's region ({resource.provider})")
+    return region_result(
+        resource_region(resource),
+        f"the replica's region ({resource.provider})",
+        model.settings.allowed_regions,
+    )
 
 
 RULE = Rule(

@@ -8,13 +8,17 @@ from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, u
 
 
 def check(resource: Resource, model: Model) -> Result | None:
+    allowed = model.settings.allowed_regions
     if resource.type == "aws_dynamodb_table_replica":
-        return region_result(resource_region(resource), f"the replica's region ({resource.provider})")
+        return region_result(
+            resource_region(resource), f"the replica's region ({resource.provider})", allowed
+        )
     replicas = blocks(resource.values, "replica")
     if isinstance(replicas, Unknown):
         return unknown("replica is not known before apply")
     return regions_result(
-        [(r.get("region_name"), f"replica[{i}].region_name") for i, r in enumerate(replicas)]
+        [(r.get("region_name"), f"replica[{i}].region_name") for i, r in enumerate(replicas)],
+        allowed=allowed,
     )
 
 

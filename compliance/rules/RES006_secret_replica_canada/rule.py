@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from compliance.analysis.references import configured_blocks
 from compliance.analysis.residency import regions_result
+from compliance.analysis.values import blocks
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, unknown
 
 
 def check(resource: Resource, model: Model) -> Result | None:
-    replicas = configured_blocks(resource, "replica")
+    replicas = blocks(resource.values, "replica")
     if isinstance(replicas, Unknown):
         return unknown("replica is not known before apply")
-    return regions_result([(r.get("region"), f"replica[{i}].region") for i, r in enumerate(replicas)])
+    return regions_result(
+        [(r.get("region"), f"replica[{i}].region") for i, r in enumerate(replicas)],
+        allowed=model.settings.allowed_regions,
+    )
 
 
 RULE = Rule(

@@ -24,7 +24,7 @@ def check(resource: Resource, model: Model) -> Result | None:
             if isinstance(destinations, Unknown):
                 return unknown(f"rule[{index}].destination is not known before apply")
             found.extend(_regions(destinations, index))
-    return regions_result(found, none="no replication destination")
+    return regions_result(found, none="no replication destination", allowed=model.settings.allowed_regions)
 
 
 def _regions(destinations: list[Mapping[str, Any]], index: int) -> list[tuple[Any, str]]:

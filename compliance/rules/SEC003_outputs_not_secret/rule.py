@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from compliance.analysis.secret_values import looks_secret_name, secret_keys, secret_ref
+from compliance.analysis.secret_values import looks_secret_name, pointer_or_null, secret_keys, secret_ref
 from compliance.model import Model, Resource, Result, Rule, Severity, failed, passed
 
 
 def why_secret(resource: Resource) -> str | None:
     """Why an output looks like it carries a secret: its name, its value's form, or its source."""
     value = resource.values.get("value")
-    if looks_secret_name(resource.name):
-        return f"its name {resource.name!r} looks like a secret"
     if (ref := secret_ref(value)) is not None:
         return f"its value comes from {ref}"
+    if looks_secret_name(resource.name) and (
+        resource.values.get("sensitive") is True or not pointer_or_null(value)
+    ):
+        return f"its name {resource.name!r} looks like a secret"
     if keys := secret_keys(value):
         return f"its value holds a secret at {', '.join(keys[:3])}"
     return None
@@ -35,7 +37,8 @@ RULE = Rule(
     rationale=(
         "Terraform prints every non-sensitive output after plan and apply, into CI logs that many people "
         "can read. An output named like a password, holding a key-shaped literal or taken from a password "
-        "attribute must be sensitive (or not exist)."
+        "attribute must be sensitive (or not exist). A secret-like name whose value only points at secrets "
+        "(ARNs, parameter paths, valueFrom lists, references to non-secret attributes) or is null is not judged."
     ),
     remediation="Add sensitive = true to the output, or better, output the secret's ARN and let consumers "
     "read it from Secrets Manager.",

@@ -18,9 +18,14 @@ output "github_plan_role_arn" {
   value       = module.stack.github_plan_role_arn
 }
 
-output "github_push_role_arn" {
-  description = "Role the main-branch workflow assumes to push images."
-  value       = module.stack.github_push_role_arn
+output "github_deploy_role_arn" {
+  description = "Role the deploy workflow's jobs in the env's GitHub environment assume to push images and deploy."
+  value       = module.stack.github_deploy_role_arn
+}
+
+output "deploy" {
+  description = "What the deploy tool needs: cluster, service and the alarms that roll a deployment back."
+  value       = module.stack.deploy
 }
 
 output "neo4j_secret_arn" {

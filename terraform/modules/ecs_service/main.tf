@@ -318,13 +318,28 @@ resource "aws_ecs_service" "this" {
     registry_arn = module.task.discovery_arn
   }
 
+  # Zero downtime: new tasks start before old ones stop; a failing deployment rolls itself back.
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
   deployment_circuit_breaker {
     enable   = true
     rollback = true
   }
 
+  dynamic "alarms" {
+    for_each = length(var.deployment_alarms) == 0 ? [] : [var.deployment_alarms]
+    content {
+      alarm_names = alarms.value
+      enable      = true
+      rollback    = true
+    }
+  }
+
   lifecycle {
-    ignore_changes = [desired_count] # owned by application auto scaling
+    # desired_count is owned by application auto scaling; task_definition by the deploy tool
+    # (tools/deploy.py): Terraform registers the first revision, later revisions are deployed by digest.
+    ignore_changes = [desired_count, task_definition]
   }
 
   depends_on = [aws_lb_listener.https]

@@ -56,3 +56,13 @@ output "certificate_validation_records" {
     value = o.resource_record_value
   }]
 }
+
+output "service_arn" {
+  description = "ARN of the ECS service (the deploy role may update only this service)."
+  value       = aws_ecs_service.this.id
+}
+
+output "task_definition_role_arns" {
+  description = "ARNs of the two roles a task definition of this service names (execution and task): the only roles the deploy role may pass."
+  value       = [module.task.execution_role_arn, module.task.task_role_arn]
+}

@@ -257,6 +257,12 @@ variable "log" {
   }
 }
 
+variable "deployment_alarms" {
+  description = "CloudWatch alarms that roll a deployment back when they fire (ECS alarm-based rollback; the deploy tool watches them too)."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

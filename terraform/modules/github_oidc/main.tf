@@ -1,5 +1,6 @@
-# GitHub Actions federation: a read-only role for `terraform plan` on pull requests and a CI role that may
-# push images to one repository. Trust is limited to this repository's exact subjects and audience.
+# GitHub Actions federation: a read-only role for `terraform plan` and a deploy role that may push images to
+# one repository and roll one ECS service to a new task definition revision. Trust is limited to this
+# repository's exact subjects and audience; the deploy role only to jobs of the env's GitHub environment.
 data "aws_caller_identity" "this" {}
 data "aws_partition" "this" {}
 data "aws_region" "this" {}
@@ -11,7 +12,7 @@ locals {
   issuer       = "token.actions.githubusercontent.com"
   provider_arn = var.create_provider ? aws_iam_openid_connect_provider.this[0].arn : "arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.issuer}"
 
-  trust = { for role, subjects in { plan = var.plan_subjects, push = var.push_subjects } : role => jsonencode({
+  trust = { for role, subjects in { plan = var.plan_subjects, deploy = ["environment:${var.deploy.environment}"] } : role => jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
@@ -39,6 +40,8 @@ locals {
     "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
     "kms:ListAliases", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "servicediscovery:GetOperation",
     "ssm:DescribeParameters", "sts:GetCallerIdentity",
+    # The env's ephemeral Neo4j password is generated during plan too.
+    "secretsmanager:GetRandomPassword",
   ]
 
   # Read calls scoped to this account (and its Canadian regions), service by service.
@@ -110,21 +113,29 @@ resource "aws_iam_role_policy" "plan" {
         Action   = read.actions
         Resource = read.resources
       }],
+      # Plans refresh without secret values: the PR workflow plans with -refresh=false for the one resource
+      # whose refresh reads a value (aws_secretsmanager_secret_version), and this makes sure of it.
+      [{
+        Sid      = "NeverReadSecretValues"
+        Effect   = "Deny"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = "*"
+      }],
     )
   })
 }
 
-resource "aws_iam_role" "push" {
-  name                 = "${var.name}-github-push"
-  description          = "Pushes release images of ${var.repository} to ECR"
-  assume_role_policy   = local.trust.push
+resource "aws_iam_role" "deploy" {
+  name                 = "${var.name}-github-deploy"
+  description          = "Pushes images of ${var.repository} and deploys them to one ECS service (GitHub environment ${var.deploy.environment})"
+  assume_role_policy   = local.trust.deploy
   max_session_duration = 3600
   tags                 = var.tags
 }
 
-resource "aws_iam_role_policy" "push" {
-  name = "push-image"
-  role = aws_iam_role.push.id
+resource "aws_iam_role_policy" "deploy" {
+  name = "push-and-deploy"
+  role = aws_iam_role.deploy.id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -139,9 +150,35 @@ resource "aws_iam_role_policy" "push" {
         Effect = "Allow"
         Action = [
           "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
-          "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+          "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+          "ecr:UploadLayerPart",
         ]
         Resource = [var.ecr_repository_arn]
+      },
+      {
+        Sid      = "TaskDefinitionsCannotBeScoped"
+        Effect   = "Allow"
+        Action   = ["ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+        Resource = "*"
+      },
+      {
+        Sid      = "UpdateOneService"
+        Effect   = "Allow"
+        Action   = ["ecs:DescribeServices", "ecs:UpdateService"]
+        Resource = [var.deploy.service_arn]
+      },
+      {
+        Sid      = "WatchTheDeploymentAlarms"
+        Effect   = "Allow"
+        Action   = ["cloudwatch:DescribeAlarms"]
+        Resource = [for name in var.deploy.alarm_names : "arn:${local.partition}:cloudwatch:${local.in_region}:alarm:${name}"]
+      },
+      {
+        Sid       = "PassTheTwoTaskRolesToEcsOnly"
+        Effect    = "Allow"
+        Action    = ["iam:PassRole"]
+        Resource  = var.deploy.task_role_arns
+        Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
       },
     ]
   })

@@ -3,9 +3,9 @@ output "plan_role_arn" {
   value       = aws_iam_role.plan.arn
 }
 
-output "push_role_arn" {
-  description = "ARN of the CI role that pushes images."
-  value       = aws_iam_role.push.arn
+output "deploy_role_arn" {
+  description = "ARN of the deploy role (push to the repository, roll the service to a new revision)."
+  value       = aws_iam_role.deploy.arn
 }
 
 output "provider_arn" {

@@ -25,7 +25,7 @@ variable "create_provider" {
 }
 
 variable "plan_subjects" {
-  description = "OIDC subjects (after repo:<owner/name>:) allowed to assume the read-only plan role."
+  description = "OIDC subjects (after repo:<owner/name>:) allowed to assume the read-only plan role. Prod names only protected subjects (its GitHub environment or the protected main branch), never pull_request."
   type        = list(string)
   default     = ["pull_request"]
 
@@ -35,19 +35,27 @@ variable "plan_subjects" {
   }
 }
 
-variable "push_subjects" {
-  description = "OIDC subjects (after repo:<owner/name>:) allowed to assume the CI role that pushes images."
-  type        = list(string)
-  default     = ["ref:refs/heads/main"]
+variable "deploy" {
+  description = "The deploy role: the GitHub environment whose jobs may assume it (its subject environment:<name>), the one ECS service it may update, the deployment alarms it may read, and the execution and task roles of that service's task definition (the only roles it may pass, to ECS tasks only)."
+  type = object({
+    environment    = string
+    service_arn    = string
+    alarm_names    = list(string)
+    task_role_arns = list(string)
+  })
 
   validation {
-    condition     = length(var.push_subjects) > 0 && alltrue([for s in var.push_subjects : !strcontains(s, "*")])
-    error_message = "Subjects must be exact (no wildcards), e.g. ref:refs/heads/main."
+    condition     = can(regex("^[A-Za-z0-9_.-]+$", var.deploy.environment)) && length(var.deploy.task_role_arns) == 2
+    error_message = "The environment is one exact GitHub environment name; the deploy role passes exactly the two task roles (execution and task)."
+  }
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$", var.deploy.service_arn))
+    error_message = "service_arn must name one service (arn:aws:ecs:<region>:<account>:service/<cluster>/<service>), no wildcard."
   }
 }
 
 variable "ecr_repository_arn" {
-  description = "The only repository the CI role may push to."
+  description = "The only repository the deploy role may push to."
   type        = string
 }
 

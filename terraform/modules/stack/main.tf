@@ -6,7 +6,9 @@ locals {
   secret_path    = "${local.name}/"
   parameter_path = "/${var.project}/${var.environment}/"
   log            = { kms_key_arn = module.kms.arn, retention_days = var.log_retention_days }
-  private        = module.vpc.private_subnet_ids
+  # The API's deployments roll back when these fire (names as modules/alarms builds them).
+  deployment_alarms = ["${local.name}-api-target-5xx", "${local.name}-api-unhealthy"]
+  private           = module.vpc.private_subnet_ids
 }
 
 # --- keys ------------------------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ module "ecr" {
 
   name        = "${local.name}/api"
   kms_key_arn = module.kms.arn
-  ci_role_arn = module.github.push_role_arn
+  ci_role_arn = module.github.deploy_role_arn
 }
 
 module "api" {
@@ -112,7 +114,8 @@ module "api" {
     actions   = module.opensearch.http_actions
     resources = ["${module.opensearch.domain_arn_pattern}/*"]
   }]
-  log = local.log
+  deployment_alarms = local.deployment_alarms
+  log               = local.log
 }
 
 # --- data stores ---------------------------------------------------------------------------------------------
@@ -287,7 +290,15 @@ module "github" {
   repository         = var.github.repository
   create_provider    = var.github.create_provider
   ecr_repository_arn = module.ecr.arn
-  state              = { bucket = var.state_bucket, key = "${var.environment}/terraform.tfstate" }
+  # Prod plans only from its protected GitHub environment; staging also from pull requests.
+  plan_subjects = var.environment == "prod" ? ["environment:prod"] : ["pull_request", "environment:staging"]
+  deploy = {
+    environment    = var.environment
+    service_arn    = "arn:aws:ecs:${var.region}:${local.account_id}:service/${module.cluster.name}/${module.api.service_name}"
+    alarm_names    = local.deployment_alarms
+    task_role_arns = module.api.task_definition_role_arns
+  }
+  state = { bucket = var.state_bucket, key = "${var.environment}/terraform.tfstate" }
   read_scope = {
     bucket_prefix  = "${local.name}-"
     parameter_path = local.parameter_path

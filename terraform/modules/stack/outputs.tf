@@ -18,9 +18,18 @@ output "github_plan_role_arn" {
   value       = module.github.plan_role_arn
 }
 
-output "github_push_role_arn" {
-  description = "Role the main-branch workflow assumes to push images."
-  value       = module.github.push_role_arn
+output "github_deploy_role_arn" {
+  description = "Role the deploy workflow's jobs in the env's GitHub environment assume to push images and deploy."
+  value       = module.github.deploy_role_arn
+}
+
+output "deploy" {
+  description = "What the deploy tool needs: cluster, service and the alarms that roll a deployment back."
+  value = {
+    cluster = module.cluster.name
+    service = module.api.service_name
+    alarms  = local.deployment_alarms
+  }
 }
 
 output "neo4j_secret_arn" {

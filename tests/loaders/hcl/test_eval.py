@@ -187,9 +187,3 @@ def test_interpolating_a_partial_structure_is_unknown_with_refs(tmp_path: Path) 
         refs=("aws_s3_bucket.b",), reason="aws_s3_bucket.b.arn is known only after apply"
     )
     assert isinstance(value(tmp_path, '"${jsonencode({ R = aws_s3_bucket.b.arn })}"', extra), dict)
-
-
-def test_a_template_keeps_its_known_start_on_the_unknown(tmp_path: Path) -> None:
-    rendered = value(tmp_path, '"bolt+s://neo4j.${aws_x.n.name}:7687"', 'resource "aws_x" "n" {}\n')
-    assert isinstance(rendered, Unknown) and rendered.prefix == "bolt+s://neo4j."
-    assert rendered == Unknown(refs=("aws_x.n",), reason=rendered.reason)  # equality ignores the prefix

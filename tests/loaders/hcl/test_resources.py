@@ -202,7 +202,7 @@ output "hidden" {
     assert resources["var.region"].values == {"default": "ca-central-1", "sensitive": False}
     assert resources["var.token"].values == {"default": None, "sensitive": True}
     assert resources["module.m.var.size"].module == "module.m"
-    assert resources["module.m.var.size"].values == {"default": 3, "sensitive": False}
+    assert resources["module.m.var.size"].values == {"default": 3, "sensitive": False, "values": [3, 3]}
     # Module outputs too, per instance: a secret passed through a module output is passed on unmarked.
     assert resources["module.m[1].output.o"].values == {"value": 1, "sensitive": False}
     assert resources["output.plain"].values == {"value": "ca-central-1", "sensitive": False}

@@ -74,6 +74,10 @@ run "secure_defaults" {
     error_message = "The deployment circuit breaker must roll back."
   }
   assert {
+    condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.deployment_maximum_percent == 200
+    error_message = "Deployments start new tasks before stopping old ones (zero downtime)."
+  }
+  assert {
     condition     = aws_lb_listener.https.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06" && aws_lb_listener.https.protocol == "HTTPS"
     error_message = "The HTTPS listener must use the TLS 1.3/1.2 policy."
   }
