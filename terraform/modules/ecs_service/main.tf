@@ -132,12 +132,13 @@ resource "aws_lb" "this" {
 resource "aws_lb_target_group" "this" {
   name                 = var.name
   port                 = var.container_port
-  protocol             = "HTTP"
+  protocol             = "HTTPS" # the task serves TLS itself (api-tls secret): no plaintext hop in the VPC
   target_type          = "ip"
   vpc_id               = var.network.vpc_id
   deregistration_delay = 30
 
   health_check {
+    protocol            = "HTTPS"
     path                = var.health_check_path
     matcher             = "200"
     interval            = 15
