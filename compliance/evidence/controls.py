@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from compliance.frameworks import AUTOMATED, MANUAL, Control, Framework, rules_for
+from compliance.frameworks.documents import describe
 from compliance.model import WORST_FIRST, Finding, Rule
 
 NO_EVIDENCE = "no evidence"
@@ -83,7 +84,9 @@ def to_csv(summary: Sequence[FrameworkStatus]) -> str:
     """controls.csv: one row per framework control, for auditors' spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["framework", "control", "title", "mode", "status", "rules", *PRECEDENCE, "attested_by"])
+    writer.writerow(
+        ["framework", "control", "title", "mode", "status", "rules", *PRECEDENCE, "attested_by", "documents"]
+    )
     for fw in summary:
         for item in fw.controls:
             c = item.control
@@ -97,6 +100,7 @@ def to_csv(summary: Sequence[FrameworkStatus]) -> str:
                     " ".join(item.rules),
                     *(item.counts.get(s, 0) for s in PRECEDENCE),
                     c.attested_by,
+                    "; ".join(describe(path) for path in c.documents),
                 ]
             )
     return out.getvalue()

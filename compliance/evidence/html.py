@@ -18,6 +18,8 @@ from compliance.evidence.controls import CONTROL_STATUSES, PRECEDENCE, Framework
 from compliance.evidence.report import RETENTION_NOTE, CheckovReport, CheckovResult, Report
 from compliance.evidence.sections import checkov_reason, control_resources, inventory_rows, scope
 from compliance.formats.summary import location
+from compliance.frameworks import Control
+from compliance.frameworks.documents import describe
 from compliance.model import Finding, Rule, Status
 
 CSS = """
@@ -158,7 +160,7 @@ def _framework(fw: FrameworkStatus, detail: bool, findings: Sequence[Finding]) -
             + "<br>"
             + escape(", ".join(f"{n} {s}" for s, n in item.counts.items()))
             + (f"<br>{escape(control_resources(item, findings))}" if item.rules else ""),
-            " ".join(_rule_ref(r, detail) for r in item.rules) or escape(item.control.attested_by),
+            " ".join(_rule_ref(r, detail) for r in item.rules) or _attestation(item.control),
         ]
         for item in fw.controls
     )
@@ -170,6 +172,12 @@ def _framework(fw: FrameworkStatus, detail: bool, findings: Sequence[Finding]) -
         [("control", 15), ("requirement", 43), ("status and findings", 17), ("rules (or who attests)", 25)],
         rows,
     )
+
+
+def _attestation(control: Control) -> str:
+    """Who attests a manual control, and the documents (with review dates) the attestation rests on."""
+    documents = "".join(f"<br>{escape(describe(path))}" for path in control.documents)
+    return escape(control.attested_by) + documents
 
 
 def _rule_ref(rule_id: str, link: bool) -> str:

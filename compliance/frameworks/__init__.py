@@ -27,6 +27,7 @@ class Control:
     title: str
     text: str
     attested_by: str = ""  # who attests a control that no rule automates
+    documents: tuple[str, ...] = ()  # the written procedures behind a manual control (repo paths)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ def _load(path: Path) -> Framework:
                 title=str(item["title"]),
                 text=str(item["text"]),
                 attested_by=str(item.get("attested_by", "")),
+                documents=tuple(str(d) for d in item.get("documents", ())),
             )
             for item in data["controls"]
         )
