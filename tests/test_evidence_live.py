@@ -4,32 +4,19 @@ deployed (moto in-process stands for the account)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from moto import mock_aws
 
 from compliance.evidence.bundle import write_env
 from compliance.loaders.live import Clients
 from compliance.model import Origin
 from compliance.scan import LiveAccount
 from tests.loaders.test_live import _state
+from tests.loaders.test_live import aws as account  # noqa: F401  (moto in-process: the fixture)
 
 REGION = "ca-central-1"
 
 
-@pytest.fixture
-def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    with mock_aws():
-        yield Clients(REGION)
-
-
-def test_the_bundle_has_a_live_section(account: Clients, tmp_path: Path) -> None:
+def test_the_bundle_has_a_live_section(account: Clients, tmp_path: Path) -> None:  # noqa: F811
     vpc = account("ec2").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = account("ec2").create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     state = tmp_path / "state.json"
