@@ -118,11 +118,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--var-file", action="append", default=[], type=Path, metavar="FILE", dest="var_files"
     )
     _add_ci_options(parser)
+    _add_live_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from compliance.scan import scan
+    from compliance.scan import LiveAccount, scan
 
+    if (args.region or args.endpoint_url) and not args.live:
+        raise UsageError("scan: --region and --endpoint-url go with --live STATE_JSON")
+    account = LiveAccount(args.region, args.endpoint_url)
     config = _config(args)
     rules = None
     if args.rules_dir:
@@ -131,8 +135,31 @@ def run(args: argparse.Namespace) -> int:
         rules = RULES
         for folder in args.rules_dir:
             rules = (*rules, *external_rules(folder, rules))
-    result = scan(args.paths, args.plan, args.var_files, _waivers(args), rules, config=config)
+    result = scan(
+        args.paths,
+        args.plan,
+        args.var_files,
+        _waivers(args),
+        rules,
+        config=config,
+        live=args.live,
+        live_account=account,
+    )
     return _report(result, args)
+
+
+def _add_live_options(parser: argparse.ArgumentParser) -> None:
+    live = parser.add_argument_group("live account (read-only describes with the caller's AWS credentials)")
+    live.add_argument(
+        "--live",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="STATE_JSON",
+        help="terraform show -json of the applied state: its objects are described live and judged",
+    )
+    live.add_argument("--region", metavar="R", help="default region of the live objects (else AWS_REGION)")
+    live.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint (an emulator such as moto)")
 
 
 # ---------------------------------------------------------------- policy and CI controls

@@ -10,9 +10,9 @@ unknown values from the HCL's partial evaluation (compliance.loaders.plan.comple
 
 Fail-closed choices:
 - an input with no resources at all (no managed resource or data source) is bad input, not a pass;
-- a module whose source cannot be followed (registry, git, ...; the HCL loader gives it mode "module")
-  makes the scan bad input (exit 2) naming the module and its source: its resources would otherwise be
-  silently missing. Scan the plan of that root (--plan) instead, which holds every module's resources.
+- a module call the HCL loader could not follow (a registry or git source without `terraform init`'s
+  .terraform/modules; mode "module") is one `unknown` finding of SCN001 (compliance.coverage) naming the
+  call, its source and the fix, so the gate fails closed while the rest of the root is still judged.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from compliance.about import version
 from compliance.config import Config, discover, load, select
+from compliance.coverage import LIVE_GAP, MODULE_NOT_FOLLOWED
 from compliance.engine import run
 from compliance.loaders.plan import complete, judged, load_plan_file, paired
 from compliance.model import Finding, InputError, Model, Resource, Rule, Severity, Source, Status, at_least
@@ -34,13 +35,13 @@ from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 from compliance.waivers import apply_inline, apply_waivers, load_waivers
 
 SOURCE_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
-RESOURCE_MODES = frozenset({"managed", "data"})
+RESOURCE_MODES = frozenset({"managed", "data", "module"})  # a module call not followed is judged too
 
 
 @dataclass(frozen=True, slots=True)
 class ScanInput:
     path: str
-    kind: str  # "hcl" | "plan"
+    kind: str  # "hcl" | "plan" | "live"
     sha256: str
     terraform_version: str = ""  # of a plan, as the plan records it
 
@@ -105,17 +106,23 @@ def scan(
     today: dt.date | None = None,
     environ: Mapping[str, str] | None = None,
     config: Config | None = None,
+    live: Sequence[Path] = (),
+    live_account: LiveAccount | None = None,
 ) -> ScanResult:
     """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input.
 
     `config` is the policy (None: the configuration file found from the first input upward, or the
-    defaults): it selects the rules, overrides severities and reaches the rules as `model.settings`."""
+    defaults): it selects the rules, overrides severities and reaches the rules as `model.settings`.
+    `live` holds applied states (`terraform show -json`) whose objects are described in the account of
+    `live_account` (the caller's credentials, read-only; default region from the environment)."""
     if rules is None:
         from compliance.rules import RULES
 
         rules = RULES
-    if not paths and not plans:
-        raise InputError("scan: nothing to scan: give a Terraform PATH or --plan PLAN_JSON")
+    if not paths and not plans and not live:
+        raise InputError(
+            "scan: nothing to scan: give a Terraform PATH, --plan PLAN_JSON or --live STATE_JSON"
+        )
     if config is None:
         config = configuration([*paths, *plans])
     from compliance.rules import rule_folders
@@ -128,6 +135,13 @@ def scan(
     settings = config.settings
     hcl = [load_hcl_input(p, var_files) for p in paths]
     planned = [borrow_sources(load_plan_input(p), hcl) for p in plans]
+    account = live_account or LiveAccount()
+    described = [load_live_input(p, account, {t for r in rules for t in r.types}) for p in live]
+    loaded = (*hcl, *planned, *described)
+    if any(r.mode == "module" for item in hcl for r in item.resources):
+        rules = (*rules, MODULE_NOT_FOLLOWED)
+    if any(r.type == LIVE_GAP.types[0] for item in described for r in item.resources):
+        rules = (*rules, LIVE_GAP)
     results = tuple(
         InputResult(
             item.input,
@@ -145,7 +159,7 @@ def scan(
                 )
             ),
         )
-        for item in (*hcl, *planned)
+        for item in loaded
     )
     return ScanResult(
         inputs=tuple(item.input for item in results),
@@ -191,6 +205,27 @@ def load_plan_input(path: Path) -> Loaded:
     return Loaded(ScanInput(str(path), "plan", digest, plan.terraform_version), plan.resources)
 
 
+@dataclass(frozen=True, slots=True)
+class LiveAccount:
+    """Where `--live` describes: a region (default: AWS_REGION) and an endpoint (an emulator in tests)."""
+
+    region: str | None = None
+    endpoint_url: str | None = None
+
+
+def load_live_input(path: Path, account: LiveAccount, judged_types: Iterable[str]) -> Loaded:
+    """An applied state's objects, described live with the caller's credentials (never written to)."""
+    from compliance.loaders.live.account import caller_clients, default_region, load_live, read_state
+
+    _exists(path, "state")
+    state = read_state(path)
+    clients = caller_clients(default_region(account.region), account.endpoint_url)
+    resources = load_live(state, clients, frozenset(judged_types))
+    _check_resources(path, resources)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Loaded(ScanInput(str(path), "live", digest, str(state.get("terraform_version") or "")), resources)
+
+
 def _exists(path: Path, what: str) -> None:
     if not path.exists():
         raise InputError(f"{path}: {what} not found")
@@ -199,12 +234,6 @@ def _exists(path: Path, what: str) -> None:
 def _check_resources(path: Path, resources: Iterable[Resource]) -> None:
     found = False
     for resource in resources:
-        if resource.mode == "module":
-            source = resource.values.get("source", "?")
-            raise InputError(
-                f"{resource.source.file or path}: {resource.address}: source {source!r} cannot be scanned "
-                "(only local modules are followed); scan this root's plan with --plan instead"
-            )
         found = found or resource.mode in RESOURCE_MODES
     if not found:
         raise InputError(f"{path}: no resources found to scan")

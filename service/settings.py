@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         8000, "required", "port the server listens on (the container port)", ge=1024, le=65535
     )
 
+    tls_certificate: SecretStr = setting(
+        SecretStr(""), "optional", "PEM certificate (chain) the server presents: HTTPS to the load balancer"
+    )
+    tls_private_key: SecretStr = setting(SecretStr(""), "optional", "PEM private key of tls_certificate")
+
     api_clients: SecretStr = setting(
         SecretStr("[]"), "required", 'JSON list of {"client", "scopes", "token_sha256"}: who may call /v1'
     )

@@ -149,9 +149,6 @@ def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], str]]:
     unknown_rule.write_text(
         "waivers:\n  - {rule: XYZ001, resource: '*', justification: x, expires: 2999-01-01}\n"
     )
-    remote = tf_dir(
-        tmp_path, KMS, 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n', name="remote"
-    )
     empty = tf_dir(tmp_path, 'variable "x" {\n  default = 1\n}\n', name="empty")
     return [
         ([], "a command is required"),
@@ -172,7 +169,6 @@ def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], str]]:
             f"{unknown_rule}: waiver 1 (XYZ001 *): unknown rule",
         ),
         (["scan", str(good), "--var-file", str(tmp_path / "no.tfvars")], "no.tfvars: var file not found"),
-        (["scan", str(remote)], "module.vpc: source 'terraform-aws-modules/vpc/aws' cannot be scanned"),
         (["scan", str(empty)], f"{empty}: no resources found to scan"),
         (["scan", str(good), "--output", str(tmp_path / "no" / "dir" / "r.txt")], "cannot write the report"),
     ]

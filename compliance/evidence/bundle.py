@@ -33,7 +33,7 @@ from compliance.evidence.sign import SIGNATURE_FILE, SIGNING_KEY_ENV, key_id, pr
 from compliance.formats import json_report, junit, sarif
 from compliance.frameworks import catalog
 from compliance.model import InputError
-from compliance.scan import ScanResult, scan
+from compliance.scan import LiveAccount, ScanResult, scan
 from compliance.waivers import DEFAULT as DEFAULT_WAIVERS
 
 PLAN_DIR = Path("build/plan")
@@ -61,10 +61,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on-checkov", action="store_true", help="run checkov and exit 1 when it reports a failed check"
     )
+    parser.add_argument(
+        "--live",
+        action="append",
+        default=[],
+        metavar="ENV=STATE_JSON",
+        help="add a live section: the env's applied state described read-only with the caller's credentials",
+    )
+    parser.add_argument("--region", metavar="R", help="default region of the live objects (else AWS_REGION)")
+    parser.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint for --live (an emulator)")
 
 
 def run(args: argparse.Namespace) -> int:
     plans = _plans(args.envs, args.plan, args.no_plan)
+    states = {name: Path(path) for name, path in (_pair(item, "--live") for item in args.live)}
+    account = LiveAccount(args.region, args.endpoint_url)
     key = _signing_key(os.environ)
     if key is None:
         print(
@@ -82,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
                 key,
                 args.checkov or args.fail_on_checkov,
                 renderer.render,
+                states.get(env_dir.name),
+                account,
             )
             failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
             signed = f"signed, key sha256:{report.signature}" if report.signature else "NOT signed"
@@ -96,11 +109,16 @@ def _plans(envs: Sequence[Path], given: Sequence[str], no_plan: bool) -> dict[st
     plans = {env.name: PLAN_DIR / f"{env.name}.json" for env in envs}
     plans = {name: path for name, path in plans.items() if path.is_file()}
     for item in given:
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path:
-            raise InputError(f"--plan {item!r}: expected ENV=PLAN_JSON")
+        name, path = _pair(item, "--plan")
         plans[name] = Path(path)
     return plans
+
+
+def _pair(item: str, option: str) -> tuple[str, str]:
+    name, sep, path = item.partition("=")
+    if not sep or not name or not path:
+        raise InputError(f"{option} {item!r}: expected ENV={'PLAN' if option == '--plan' else 'STATE'}_JSON")
+    return name, path
 
 
 def _signing_key(environ: Mapping[str, str]) -> Ed25519PrivateKey | None:
@@ -116,13 +134,22 @@ def write_env(
     key: Ed25519PrivateKey | None = None,
     with_checkov: bool = False,
     render_pdf: Callable[[str], bytes] = pdf.render_pdf,
+    live: Path | None = None,
+    account: LiveAccount | None = None,
 ) -> Report:
-    """Scan one env and write its bundle to output_dir/<env>/; returns what the report shows."""
+    """Scan one env and write its bundle to output_dir/<env>/; returns what the report shows. With `live`
+    (the env's applied state) its objects are described read-only in `account` and judged too."""
     if not env_dir.is_dir():
         raise InputError(f"{env_dir}: env root not found (expected a Terraform root directory)")
     running = checkov.start(checkov.executable(), env_dir) if with_checkov else None
     try:
-        result = scan(paths=[env_dir], plans=[plan] if plan else [], waivers=waivers)
+        result = scan(
+            paths=[env_dir],
+            plans=[plan] if plan else [],
+            waivers=waivers,
+            live=[live] if live else [],
+            live_account=account,
+        )
     except BaseException:
         checkov.stop(running)
         raise

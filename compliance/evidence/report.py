@@ -36,7 +36,9 @@ def integrity_note(signature: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class InputDigest:
-    kind: str  # "hcl" (a Terraform root directory) or "plan" (terraform show -json)
+    kind: (
+        str  # "hcl" (a Terraform root directory), "plan" (terraform show -json) or "live" (an applied state)
+    )
     path: str
     sha256: str
 

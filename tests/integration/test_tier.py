@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 import testinfra
 
 from compliance import engine
+from compliance.cli import main
 from compliance.loaders.live import Clients, RuntimeLoad, load_runtime, state_resources
+from compliance.loaders.live.account import caller_clients
+from compliance.loaders.live.describers import DESCRIBERS
 from compliance.loaders.plan import load_plan
 from compliance.model import Finding, Model
 from compliance.rules import RULES
+from compliance.scan import LiveAccount, scan
 from emulator.localstack import not_covered_service
 from tests.integration import emulators, restore
+from tests.integration.auditor import live_auditor
 from tests.integration.coverage import not_covered
 from tests.integration.pipeline import REGION, Pipeline
 from tests.integration.quirks import AGREEMENT_QUIRKS, DRIFT_QUIRKS, MOTO_TLS_POLICY_REASON
 from tests.integration.tier import Agreement, classify_drift, compare_findings, config_address, plan_changes
+from tests.loaders.test_live_policy import MOTO_UNSIGNABLE
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -173,6 +181,61 @@ def test_no_drift_after_apply(applied: Pipeline, report: dict[str, Any]) -> None
         "emulator_quirks": [f"{c.address} {list(c.attributes)}: {why}" for c, why in drift.explained],
     }
     assert not drift.real, "the re-plan after apply changes:\n" + "\n".join(report["drift"]["real"])
+
+
+# --- the product path: `python -m compliance scan --live` as an auditor would run it ---------------------------
+
+
+def test_scan_live_cli_agrees_with_the_plan_and_hcl_scan(
+    applied: Pipeline,
+    live: RuntimeLoad,
+    report: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """`scan --live STATE --endpoint-url URL`, as the auditor user, judges the applied staging as the plan+HCL
+    scan of its root does (in every format: tests/loaders/test_live_policy.py)."""
+    state = applied.out / "state.json"
+    account = LiveAccount(REGION, applied.endpoint_url)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with live_auditor(applied, monkeypatch, enforce=False):
+        output = tmp_path / "live.json"
+        argv = ["scan", "--live", str(state), "--region", REGION, "--endpoint-url", applied.endpoint_url]
+        code = main([*argv, "--format", "json", "--output", str(output)])
+        api = scan(live=[state], live_account=account)
+    assert code == api.exit_code and code in (0, 1)
+    cli_findings = json.loads(output.read_text())["findings"]
+    assert {(f["rule_id"], f["resource"], f["status"]) for f in cli_findings} == {
+        (f.rule_id, f.resource, f.status.value) for f in api.findings
+    }
+    planned = scan([applied.workdir], [applied.out / "plan.json"]).result_of(applied.out / "plan.json")
+    applied_addresses = {r.address for r in state_resources(applied.state)} - set(live.not_described)
+    agreement = compare_findings(
+        planned.findings, api.findings, lambda a: a in applied_addresses, _explain(applied.backend)
+    )
+    report["cli_live"] = {"exit_code": code, "findings": len(cli_findings), **_agreement_summary(agreement)}
+    assert agreement.compared > 0
+    assert not agreement.disagreements, "scan --live and the plan+HCL scan disagree:\n" + "\n".join(
+        map(str, agreement.disagreements)
+    )
+
+
+def test_the_read_only_policy_reads_the_applied_staging(
+    applied: Pipeline, backend: str, monkeypatch: pytest.MonkeyPatch, report: dict[str, Any]
+) -> None:
+    """moto enforcing IAM: the auditor holding only the shipped policy describes every applied object
+    (but EFS and OpenSearch, whose requests moto cannot verify while enforcing) without a denial."""
+    enforce = backend == "moto"  # LocalStack community does not enforce IAM: there the read only runs
+    describers = {k: v for k, v in DESCRIBERS.items() if not (enforce and k.startswith(MOTO_UNSIGNABLE))}
+    with live_auditor(applied, monkeypatch, enforce=enforce):
+        load = load_runtime(applied.state, caller_clients(REGION, applied.endpoint_url), describers)
+    report["policy"] = {
+        "iam_enforced": enforce,
+        "described": len(load.resources),
+        "left_out": list(MOTO_UNSIGNABLE),
+    }
+    assert len(load.resources) > 20 and not load.missing
 
 
 # --- Neo4j backup restore (last: it applies again and changes the live stack) --------------------------------

@@ -33,6 +33,10 @@ VALUES = {
     "azure-openai": {"api_key": "azure-key-from-secrets-manager"},
     "neo4j-admin": {"username": "neo4j", "password": "generated-by-secrets-manager-0123", "auth": "neo4j/x"},
     "neo4j-tls": {"ca_certificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"},
+    "api-tls": {
+        "certificate": "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n",
+        "private_key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+    },
 }
 
 
@@ -97,6 +101,8 @@ def test_settings_load_from_the_injected_secrets(
     assert settings.neo4j_password.get_secret_value() == VALUES["neo4j-admin"]["password"]
     assert settings.neo4j_ca_cert.get_secret_value().startswith("-----BEGIN CERTIFICATE-----")
     assert settings.azure_openai_api_key.get_secret_value() == "azure-key-from-secrets-manager"
+    assert settings.tls_private_key.get_secret_value().startswith("-----BEGIN PRIVATE KEY-----")
+    assert "MIIE" not in repr(settings)
     assert "generated-by" not in repr(settings) and "azure-key" not in repr(settings)
 
 

@@ -4,9 +4,11 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
 
 * One Resource per resource instance, data source instance, provider configuration (explicit, or
   implied when resources use a provider without a block), call of a module whose source cannot be
-  followed (registry, git...: mode/type "module", values {"source": ...}), declared variable
-  (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}, its declared "type"
-  as `types.type_shape` gives it and, unless sensitive, the "values" every instance receives) and output
+  followed (registry, git... not installed by `terraform init`: mode/type "module", values {"source",
+  "version", "not_followed"}; installed ones are followed through .terraform/modules/modules.json),
+  declared variable (``module.x.var.NAME``, type terraform_variable, values {"default", "sensitive"}, its
+  declared "type" as `types.type_shape` gives it and, unless sensitive, the "values" every instance
+  receives) and output
   (``output.NAME``, ``module.x.output.NAME``, type terraform_output, values {"value", "sensitive"}),
   as the plan loader gives them.
 * Values derived from a variable or output marked sensitive are listed in `Resource.sensitive` and
@@ -23,8 +25,8 @@ Conventions, beyond the plan-JSON shape described in compliance.model:
   renders JSON around unknown values (a heredoc policy) is decoded the same way. Rules therefore
   accept a policy as a JSON string or as a structure.
 * count/for_each that cannot be evaluated give one instance with the key ``[*]``; count = 0 gives none.
-* Not read: TF_VAR_* environment variables, -var flags, workspaces (terraform.workspace is "default"),
-  modules installed under .terraform; functions not in hcl_functions (timestamp, uuid, provider
+* Not read: TF_VAR_* environment variables, -var flags, workspaces (terraform.workspace is "default");
+  functions not in hcl_functions (timestamp, uuid, provider
   functions...) are Unknown.
 """
 
@@ -38,7 +40,7 @@ from typing import Any
 from compliance.loaders.hcl.bodies import evaluate_body, reference_names
 from compliance.loaders.hcl.config import config_files, load_config
 from compliance.loaders.hcl.eval import Evaluator
-from compliance.loaders.hcl.modules import Context, Loader, ModuleInstance, ProviderConfig
+from compliance.loaders.hcl.modules import Context, Loader, ModuleCall, ModuleInstance, ProviderConfig
 from compliance.loaders.hcl.parse import Block, display, parse_file
 from compliance.loaders.hcl.types import parse_type, type_shape
 from compliance.loaders.hcl.values import EvalError, redact
@@ -160,7 +162,7 @@ def _emit(module: ModuleInstance) -> Iterator[Resource]:
     for call in module.module_calls():
         if call.remote:
             for suffix, _count, _each in call.expansion:
-                yield _module_resource(module, call.name, call.address + suffix, call.block, call.source)
+                yield _module_resource(module, call, call.address + suffix)
             continue
         for child in call.instances.values():
             yield from _emit(child)
@@ -324,18 +326,23 @@ def _provider_resource(module: ModuleInstance, config: ProviderConfig) -> Resour
     )
 
 
-def _module_resource(module: ModuleInstance, name: str, address: str, block: Block, source: Any) -> Resource:
-    values: dict[str, Any] = {"source": source}
+def _module_resource(module: ModuleInstance, call: ModuleCall, address: str) -> Resource:
+    version = call.block.attrs.get("version")
+    values: dict[str, Any] = {
+        "source": call.source,
+        "version": None if version is None else module.context_value(version.expr),
+        "not_followed": call.not_followed,
+    }
     return Resource(
         address=address,
         mode="module",
         type="module",
-        name=name,
+        name=call.name,
         module=module.address,
         provider="",
         region=None,
         values=values,
-        source=_source(block),
+        source=_source(call.block),
         origin=Origin.HCL,
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from compliance.loaders.hcl.bodies import evaluate_body, object_references
 from compliance.loaders.hcl.config import ModuleConfig, config_files, load_config
 from compliance.loaders.hcl.eval import Evaluator
+from compliance.loaders.hcl.installed import NOT_INSTALLED, manifest_key, read_manifest
 from compliance.loaders.hcl.parse import Block, JsonExpr, display
 from compliance.loaders.hcl.protocols import Step
 from compliance.loaders.hcl.types import convert, parse_type
@@ -51,6 +52,7 @@ class Loader:
         self._configs: dict[Path, ModuleConfig] = {}
         self.variables_emitted: set[str] = set()  # module paths whose variables were emitted
         self.instances = 0  # expanded instances so far, against MAX_TOTAL_INSTANCES
+        self.installed = read_manifest(root_dir)  # None: the root was never initialised
 
     def config(self, directory: Path) -> ModuleConfig:
         """The configuration of a module directory, read once per scan."""
@@ -169,6 +171,10 @@ class ModuleInstance:
     def _evaluate(self, node: Any) -> Any:
         return self.loader.evaluator.evaluate(node, self.context, {})
 
+    def context_value(self, node: Any) -> Any:
+        """An expression's value in this instance, Unknown where it cannot be known."""
+        return self._evaluate_quietly(node)
+
     def _evaluate_quietly(self, node: Any) -> Any:
         return self.loader.evaluator.value_or_unknown(node, self.context, {})
 
@@ -273,7 +279,10 @@ class ModuleCall:
         self.source = source
         self.expansion = expand(owner, block)
         self.expanded = "count" in block.attrs or "for_each" in block.attrs
+        self.not_followed = ""  # why a call with a remote source is not followed
         self.directory = self._local_directory()
+        if self.directory is None and isinstance(source, str) and not _is_local(source):
+            self.directory = self._installed_directory()
         self.instances: dict[str, ModuleInstance] = {}
         if self.directory is not None:
             config = owner.loader.config(self.directory)
@@ -290,13 +299,39 @@ class ModuleCall:
     def remote(self) -> bool:
         return self.directory is None
 
+    def _installed_directory(self) -> Path | None:
+        """Where `terraform init` installed this call's source, from the root's module manifest."""
+        installed = self.owner.loader.installed
+        key = manifest_key(self.owner.static, self.name)
+        found = None if installed is None else installed.get(key)
+        if found is None:
+            where = (
+                "no .terraform/modules/modules.json" if installed is None else f"no {key!r} in its manifest"
+            )
+            self.not_followed = f"not installed ({where}): {NOT_INSTALLED}"
+            return None
+        self._check_depth()
+        if not found.directory.is_dir() or not config_files(found.directory):
+            self.not_followed = f"installed directory {display(found.directory)} is missing: {NOT_INSTALLED}"
+            return None
+        if found.directory in self.owner.chain:
+            where = f"{display(self.block.file)}:{self.block.line}"
+            raise InputError(f"{where}: module {self.name}: cyclic module source {self.source!r}")
+        return found.directory
+
+    def _check_depth(self) -> None:
+        if len(self.owner.chain) >= MAX_MODULE_DEPTH:
+            where = f"{display(self.block.file)}:{self.block.line}"
+            raise InputError(f"{where}: module {self.name}: modules nested deeper than {MAX_MODULE_DEPTH}")
+
     def _local_directory(self) -> Path | None:
         source = self.source
-        if not isinstance(source, str) or not source.startswith(("./", "../", ".\\", "..\\")):
+        if not isinstance(source, str) or not _is_local(source):
+            if not isinstance(source, str):
+                self.not_followed = "its source is not a known string"
             return None
         where = f"{display(self.block.file)}:{self.block.line}"
-        if len(self.owner.chain) >= MAX_MODULE_DEPTH:
-            raise InputError(f"{where}: module {self.name}: modules nested deeper than {MAX_MODULE_DEPTH}")
+        self._check_depth()
         try:
             directory = (self.owner.config.dir / source).resolve(strict=True)
         except (OSError, RuntimeError) as error:
@@ -432,6 +467,10 @@ class Context:
                 return list(instances.values()), used
             return {_key_of(suffix): item for suffix, item in instances.items()}, used
         return _after_apply(address, attribute), used
+
+
+def _is_local(source: str) -> bool:
+    return source.startswith(("./", "../", ".\\", "..\\"))
 
 
 def _after_apply(address: str, attribute: str | None) -> Unknown:

@@ -45,15 +45,36 @@ NOT_FOUND_CODES = frozenset(
 )
 
 
-class Clients:
-    """boto3 clients for one account; `endpoint_url` None means boto3's default (moto's in-process mock)."""
+READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Head")
 
-    def __init__(self, region: str, endpoint_url: str | None = None) -> None:
+
+class WriteRefusedError(RuntimeError):
+    """A read-only scan was about to call an API that is not a read (a bug: the scan never writes)."""
+
+
+class Clients:
+    """boto3 clients for one account.
+
+    `endpoint_url` None means boto3's default (moto's in-process mock in tests, AWS otherwise). Without a
+    `session` the clients use the emulators' fake credentials; `python -m compliance scan --live` passes
+    the caller's own session with `read_only=True`, which refuses any operation that is not a
+    Describe/Get/List/Head before it is sent.
+    """
+
+    def __init__(
+        self,
+        region: str,
+        endpoint_url: str | None = None,
+        session: Any = None,
+        read_only: bool = False,
+    ) -> None:
         self.region = region
         self.endpoint_url = endpoint_url
-        self._session = boto3.session.Session(
+        self._session = session or boto3.session.Session(
             aws_access_key_id="test", aws_secret_access_key="test", region_name=region
         )
+        if read_only:
+            self._session.events.register("before-call.*.*", _refuse_writes)
         self._clients: dict[tuple[str, str], Any] = {}
 
     def __call__(self, service: str, region: str | None = None) -> Any:
@@ -66,6 +87,14 @@ class Clients:
                 config=Config(retries={"max_attempts": 2}, s3={"addressing_style": "path"}),
             )
         return self._clients[key]
+
+
+def _refuse_writes(model: Any, **_: Any) -> None:
+    name = str(model.name)
+    if not name.startswith(READ_ONLY_PREFIXES):
+        raise WriteRefusedError(
+            f"{model.service_model.service_name}:{name} is not a read; the live scan never writes"
+        )
 
 
 def error_code(error: ClientError) -> str:

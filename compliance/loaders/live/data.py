@@ -19,7 +19,8 @@ def _bucket(state: Mapping[str, Any]) -> str:
 
 
 def _exists(s3: Any, bucket: str) -> bool:
-    return absent(lambda: s3.head_bucket(Bucket=bucket), "404", "NoSuchBucket") is not None
+    """GetBucketLocation rather than HeadBucket: one IAM action the read-only policy grants anyway."""
+    return absent(lambda: s3.get_bucket_location(Bucket=bucket), "404", "NoSuchBucket") is not None
 
 
 def _per_bucket(shape: Callable[[Any, str], Values | None], existing: bool = True) -> Describer:

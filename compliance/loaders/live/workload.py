@@ -4,6 +4,7 @@ CloudWatch alarms, ACM, Application Auto Scaling and AWS Backup."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -362,7 +363,9 @@ def backup_plan(state: Mapping[str, Any], aws: Clients) -> Values | None:
 
 
 def lambda_function(state: Mapping[str, Any], aws: Clients) -> Values | None:
-    """Configuration only: environment variable names are kept, their values never (they may be secrets)."""
+    """Configuration only: environment variable names are kept, their values only when they are URLs (an
+    endpoint's scheme and host, userinfo dropped: the in-transit rules judge them), never others (they
+    may be secrets)."""
     functions = aws("lambda", region_of(state, aws.region))
     name = str(state.get("function_name") or state["id"])
     answer = absent(lambda: functions.get_function_configuration(FunctionName=name))
@@ -387,6 +390,7 @@ def lambda_function(state: Mapping[str, Any], aws: Clients) -> Values | None:
         if vpc.get("SubnetIds")
         else [],
         "environment_variable_names": sorted(variables),
+        "environment": [{"variables": {k: _url(v) for k, v in variables.items() if _url(v)}}],
         "tracing_config": [{"mode": (answer.get("TracingConfig") or {}).get("Mode", "PassThrough")}],
     }
 
@@ -495,3 +499,9 @@ DESCRIBERS = {
         _sns_subscription,
     ),
 }
+
+
+def _url(value: Any) -> str | None:
+    """A URL without its userinfo (user:password@), or None for any other value."""
+    match = re.match(r"^([a-z][a-z0-9+.-]*://)(?:[^/@]*@)?(.*)$", value) if isinstance(value, str) else None
+    return match.group(1) + match.group(2) if match else None

@@ -68,6 +68,7 @@ module "stack" {
   secret_recovery_window_days = 30
   backup_retention_days       = 365
   github                      = { repository = "notegen/notegen-ai-apis" }
+  alarm_emails                = ["oncall@notegen.ai"] # the on-call rota's list (each address confirms by email)
   state_bucket                = "notegen-terraform-state"
 
   certificate_wait_for_validation = var.certificate_wait_for_validation

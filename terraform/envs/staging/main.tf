@@ -67,6 +67,7 @@ module "stack" {
   secret_recovery_window_days = 7
   backup_retention_days       = 35
   github                      = { repository = "notegen/notegen-ai-apis" }
+  alarm_emails                = ["oncall@notegen.ai"] # the on-call rota's list (each address confirms by email)
   state_bucket                = "notegen-terraform-state"
 
   certificate_wait_for_validation = var.certificate_wait_for_validation

@@ -1,8 +1,18 @@
 # AWS Backup: a CMK-encrypted vault and a daily plan for the Neo4j file system (on top of the EFS
-# automatic backup policy).
+# automatic backup policy). Every recovery point is copied to a vault in ca-west-1 (the aws.copy provider),
+# encrypted there with that region's key: a regional outage loses no backup, and copies stay in Canada.
 resource "aws_backup_vault" "this" {
   name          = var.name
   kms_key_arn   = var.kms_key_arn
+  force_destroy = false
+  tags          = var.tags
+}
+
+resource "aws_backup_vault" "copy" {
+  provider = aws.copy
+
+  name          = "${var.name}-copy"
+  kms_key_arn   = var.copy.kms_key_arn
   force_destroy = false
   tags          = var.tags
 }
@@ -20,6 +30,13 @@ resource "aws_backup_plan" "this" {
     lifecycle {
       delete_after       = var.schedule.retention_days
       cold_storage_after = var.schedule.cold_after_days
+    }
+
+    copy_action {
+      destination_vault_arn = aws_backup_vault.copy.arn
+      lifecycle {
+        delete_after = var.schedule.retention_days
+      }
     }
   }
 

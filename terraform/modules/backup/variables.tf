@@ -52,6 +52,18 @@ variable "schedule" {
   }
 }
 
+variable "copy" {
+  description = "Customer-managed key (in ca-west-1, the aws.copy provider's region) of the vault that receives a copy of every recovery point."
+  type = object({
+    kms_key_arn = string
+  })
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:ca-west-1:", var.copy.kms_key_arn))
+    error_message = "Backup copies stay in Canada: the copy vault's key is in ca-west-1."
+  }
+}
+
 variable "create_selection" {
   description = "Select the resources into the plan (on by default). Only an emulator lacking CreateBackupSelection (moto) turns it off."
   type        = bool

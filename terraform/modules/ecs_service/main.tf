@@ -70,9 +70,9 @@ resource "aws_security_group" "this" {
   }
 
   egress {
-    description = "Neo4j Bolt and HTTP inside the VPC"
+    description = "Neo4j HTTPS and Bolt inside the VPC (7473-7687)"
     protocol    = "tcp"
-    from_port   = 7474
+    from_port   = 7473
     to_port     = 7687
     cidr_blocks = [var.network.vpc_cidr]
   }
@@ -132,12 +132,13 @@ resource "aws_lb" "this" {
 resource "aws_lb_target_group" "this" {
   name                 = var.name
   port                 = var.container_port
-  protocol             = "HTTP"
+  protocol             = "HTTPS" # the task serves TLS itself (api-tls secret): no plaintext hop in the VPC
   target_type          = "ip"
   vpc_id               = var.network.vpc_id
   deregistration_delay = 30
 
   health_check {
+    protocol            = "HTTPS"
     path                = var.health_check_path
     matcher             = "200"
     interval            = 15

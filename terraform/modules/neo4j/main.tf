@@ -28,14 +28,14 @@ locals {
 # --- network ---------------------------------------------------------------------------------------------
 resource "aws_security_group" "this" {
   name        = var.name
-  description = "Neo4j ${var.name} and its restore task: Bolt and HTTP from the API tasks only"
+  description = "Neo4j ${var.name} and its restore task: Bolt and HTTPS from the API tasks only"
   vpc_id      = var.network.vpc_id
 
   ingress {
-    description     = "Neo4j HTTP from the API tasks"
+    description     = "Neo4j HTTPS from the API tasks (and the rotation function)"
     protocol        = "tcp"
-    from_port       = 7474
-    to_port         = 7474
+    from_port       = 7473
+    to_port         = 7473
     security_groups = [var.network.client_security_group_id]
   }
 
@@ -207,11 +207,11 @@ module "task" {
   container = {
     name         = "neo4j"
     image        = var.image
-    ports        = [7474, 7687]
+    ports        = [7473, 7687]
     mount_points = [{ source_volume = "data", container_path = "/data" }]
-    # Bolt accepts only TLS: the key and certificate come from the TLS secret at task start and are written
-    # where Neo4j's bolt SSL policy reads them (its default file names private.key and public.crt), then the
-    # image's own entrypoint starts Neo4j.
+    # Bolt accepts only TLS and HTTP is HTTPS only (7473; plaintext 7474 off): the key and certificate come
+    # from the TLS secret at task start and are written where the bolt and https SSL policies read them
+    # (their default file names private.key and public.crt), then the image's own entrypoint starts Neo4j.
     entry_point = ["/bin/bash", "-c"]
     command     = [file("${path.module}/start-with-tls.sh")]
     environment = [
@@ -223,6 +223,10 @@ module "task" {
       { name = "NEO4J_server_bolt_tls__level", value = "REQUIRED" },
       { name = "NEO4J_dbms_ssl_policy_bolt_enabled", value = "true" },
       { name = "NEO4J_dbms_ssl_policy_bolt_base__directory", value = "/ssl/bolt" },
+      { name = "NEO4J_server_http_enabled", value = "false" },
+      { name = "NEO4J_server_https_enabled", value = "true" },
+      { name = "NEO4J_dbms_ssl_policy_https_enabled", value = "true" },
+      { name = "NEO4J_dbms_ssl_policy_https_base__directory", value = "/ssl/https" },
     ]
     secrets = [
       { name = "NEO4J_AUTH", value_from = "${aws_secretsmanager_secret.this.arn}:auth::" },

@@ -3,9 +3,9 @@ output "bolt_uri" {
   value       = "bolt+s://neo4j.${var.cluster.namespace_name}:7687"
 }
 
-output "http_uri" {
-  description = "HTTP URI of Neo4j through Cloud Map (inside the VPC)."
-  value       = "http://neo4j.${var.cluster.namespace_name}:7474"
+output "https_uri" {
+  description = "HTTPS URI of Neo4j's HTTP API through Cloud Map (inside the VPC; plaintext HTTP is off)."
+  value       = "https://neo4j.${var.cluster.namespace_name}:7473"
 }
 
 output "secret_arn" {

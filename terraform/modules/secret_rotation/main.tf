@@ -94,7 +94,8 @@ resource "aws_lambda_function" "this" {
 
   environment {
     variables = {
-      NEO4J_HTTP_URL = var.neo4j_http_url
+      NEO4J_HTTPS_URL     = try(var.neo4j_https_url.url, "")
+      NEO4J_CA_SECRET_ARN = try(var.neo4j_https_url.ca_secret_arn, "")
     }
   }
 

@@ -42,10 +42,18 @@ variable "network" {
   })
 }
 
-variable "neo4j_http_url" {
-  description = "Neo4j HTTP URL inside the VPC, for the neo4j strategy."
-  type        = string
-  default     = ""
+variable "neo4j_https_url" {
+  description = "Neo4j's HTTPS API inside the VPC for the neo4j strategy, and the secret whose ca_certificate verifies it."
+  type = object({
+    url           = string
+    ca_secret_arn = string
+  })
+  default = null
+
+  validation {
+    condition     = var.neo4j_https_url == null || startswith(try(var.neo4j_https_url.url, ""), "https://")
+    error_message = "The rotation function reaches Neo4j over TLS only: the URL must be https://."
+  }
 }
 
 variable "log" {

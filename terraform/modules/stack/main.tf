@@ -94,6 +94,8 @@ module "api" {
     NEO4J_USERNAME       = { secret_arn = module.neo4j.secret_arn, json_key = "username" }
     NEO4J_PASSWORD       = { secret_arn = module.neo4j.secret_arn, json_key = "password" }
     NEO4J_CA_CERT        = { secret_arn = module.secrets.arns["neo4j-tls"], json_key = "ca_certificate" }
+    TLS_CERTIFICATE      = { secret_arn = module.secrets.arns["api-tls"], json_key = "certificate" }
+    TLS_PRIVATE_KEY      = { secret_arn = module.secrets.arns["api-tls"], json_key = "private_key" }
   }
   environment_variables = {
     APP_ENV                           = var.environment
@@ -197,6 +199,8 @@ module "backup" {
   kms_key_arn      = module.kms.arn
   resource_arns    = [module.neo4j.file_system_arn]
   schedule         = { retention_days = var.backup_retention_days }
+  copy             = { kms_key_arn = module.kms_replica.arn }
+  providers        = { aws = aws, aws.copy = aws.replica }
   create_selection = var.emulator_compat.aws_backup_selection
 }
 
@@ -224,6 +228,7 @@ module "secrets" {
     langfuse     = { description = "Langfuse host and keys (JSON: host, public_key, secret_key)" }
     api          = { description = "API clients and audit key (JSON: api_clients = list of client, scopes, token_sha256; audit_hmac_key)" }
     neo4j-tls    = { description = "Neo4j Bolt TLS (JSON: private_key, certificate, ca_certificate; PEM)" }
+    api-tls      = { description = "The API's own TLS behind the load balancer (JSON: private_key, certificate; PEM)" }
   }
   rotation = {
     lambda_arn = module.rotation.arn
@@ -245,8 +250,11 @@ module "rotation" {
     # The API's security group: the only source Neo4j accepts, needed to set a rotated password.
     security_group_ids = [module.api.security_group_id]
   }
-  neo4j_http_url = module.neo4j.http_uri
-  log            = local.log
+  neo4j_https_url = {
+    url           = module.neo4j.https_uri
+    ca_secret_arn = module.secrets.arns["neo4j-tls"]
+  }
+  log = local.log
 }
 
 # --- audit, alarms, CI -----------------------------------------------------------------------------------------

@@ -181,9 +181,14 @@ variable "state_bucket" {
 }
 
 variable "alarm_emails" {
-  description = "Addresses subscribed to the alarm topic."
+  description = "Addresses subscribed to the alarm topic (at least one in prod: an alarm nobody receives protects nothing)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_emails) > 0
+    error_message = "Prod alarms need at least one subscriber: set alarm_emails."
+  }
 }
 
 variable "emulator_compat" {

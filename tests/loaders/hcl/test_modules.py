@@ -109,7 +109,11 @@ def _load_modules(tmp_path: Path) -> dict[str, Resource]:
 def test_remote_module_becomes_a_module_resource(tmp_path: Path) -> None:
     registry = _load_modules(tmp_path)["module.registry"]
     assert (registry.mode, registry.type, registry.name) == ("module", "module", "registry")
-    assert registry.values == {"source": "terraform-aws-modules/vpc/aws"}
+    assert registry.values == {
+        "source": "terraform-aws-modules/vpc/aws",
+        "version": "5.0.0",
+        "not_followed": "not installed (no .terraform/modules/modules.json): run terraform init, or scan the plan",
+    }
     assert registry.source == Source("envs/prod/main.tf", 29)
 
 
@@ -204,7 +208,7 @@ resource "t_x" "e" {
     assert resources["module.counted[1].t_x.r"].values == {"n": 1}
     assert not [a for a in resources if a.startswith("module.off")]
     assert resources["module.unknown[*].t_x.r"].values["n"].refs == ("aws_kms_key.k",)
-    assert resources["module.remote[0]"].values == {"source": "git::https://example.com/x.git"}
+    assert resources["module.remote[0]"].values["source"] == "git::https://example.com/x.git"
     assert "module.remote[1]" in resources
     assert resources["t_x.e"].values["all"] == [0, 1]
     assert resources["t_x.e"].values["one"] == 1

@@ -4,11 +4,19 @@ mock_provider "aws" {
   }
 }
 
+mock_provider "aws" {
+  alias = "copy"
+  mock_resource "aws_backup_vault" {
+    defaults = { arn = "arn:aws:backup:ca-west-1:111122223333:backup-vault:notegen-test-copy" }
+  }
+}
+
 variables {
   name          = "notegen-test"
   environment   = "prod"
   kms_key_arn   = "arn:aws:kms:ca-central-1:111122223333:key/00000000-0000-0000-0000-000000000001"
   resource_arns = ["arn:aws:elasticfilesystem:ca-central-1:111122223333:file-system/fs-0123456789abcdef0"]
+  copy          = { kms_key_arn = "arn:aws:kms:ca-west-1:111122223333:key/00000000-0000-0000-0000-000000000002" }
 }
 
 run "secure_defaults" {
@@ -26,6 +34,18 @@ run "secure_defaults" {
     condition     = aws_backup_selection.this[0].resources == toset(var.resource_arns)
     error_message = "The file system is selected."
   }
+  assert {
+    condition     = length(one(aws_backup_plan.this.rule).copy_action) == 1 && startswith(aws_backup_vault.copy.kms_key_arn, "arn:aws:kms:ca-west-1:")
+    error_message = "Every recovery point is copied to the ca-west-1 vault."
+  }
+}
+
+run "reject_copy_outside_canada" {
+  command = plan
+  variables {
+    copy = { kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000002" }
+  }
+  expect_failures = [var.copy]
 }
 
 run "reject_short_prod_retention" {

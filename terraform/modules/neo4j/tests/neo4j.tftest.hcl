@@ -101,8 +101,8 @@ run "secure_defaults" {
     error_message = "Neo4j accepts traffic only from the API tasks' security group."
   }
   assert {
-    condition     = toset([for i in aws_security_group.this.ingress : i.from_port]) == toset([7474, 7687])
-    error_message = "Only ports 7474 and 7687 are open."
+    condition     = toset([for i in aws_security_group.this.ingress : i.from_port]) == toset([7473, 7687])
+    error_message = "Only ports 7473 (HTTPS) and 7687 (Bolt, TLS) are open."
   }
   assert {
     condition     = one(aws_ecs_service.this.network_configuration).assign_public_ip == false

@@ -1,8 +1,9 @@
 """Secrets Manager rotation function (the four-step protocol) for NoteGen's secrets.
 
 Strategy by the secret's `RotationStrategy` tag:
-- `neo4j`: generate a password inside AWS (GetRandomPassword), set it in Neo4j over its HTTP API
-  (ALTER CURRENT USER), check a login with it, then promote it.
+- `neo4j`: generate a password inside AWS (GetRandomPassword), set it in Neo4j over its HTTPS API
+  (ALTER CURRENT USER; TLS >= 1.2, the server's certificate verified against the CA in the Neo4j TLS
+  secret, hostname checked), check a login with it, then promote it.
 - `external`: keys issued by a vendor (Azure OpenAI, Langfuse) cannot be minted here. An operator stages
   the vendor's new key as AWSPENDING; the schedule then tests and promotes it. With nothing staged the
   rotation fails on purpose, so the Lambda error alarm tells the team a key is due.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import ssl
 import urllib.request
 from typing import Any
 
@@ -68,14 +70,24 @@ def create(arn: str, token: str, strategy: str) -> None:
     )
 
 
+def neo4j_tls() -> ssl.SSLContext:
+    """Verify Neo4j's certificate against the CA of the Neo4j TLS secret (its ca_certificate)."""
+    ca = value(os.environ["NEO4J_CA_SECRET_ARN"], "AWSCURRENT")["ca_certificate"]
+    context = ssl.create_default_context(cadata=ca)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 def neo4j_call(user: str, password: str, statement: str, params: dict[str, str]) -> None:
-    url = os.environ["NEO4J_HTTP_URL"].rstrip("/") + "/db/system/tx/commit"
+    url = os.environ["NEO4J_HTTPS_URL"].rstrip("/") + "/db/system/tx/commit"
+    if not url.startswith("https://"):
+        raise RuntimeError("NEO4J_HTTPS_URL must be https://: Neo4j is reached over TLS only")
     body = json.dumps({"statements": [{"statement": statement, "parameters": params}]}).encode()
     auth = base64.b64encode(f"{user}:{password}".encode()).decode()
     request = urllib.request.Request(
         url, body, {"Content-Type": "application/json", "Authorization": f"Basic {auth}"}
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=10, context=neo4j_tls()) as response:
         errors = json.loads(response.read()).get("errors")
     if errors:
         raise RuntimeError(f"neo4j refused the statement: {errors[0].get('code')}")

@@ -31,6 +31,7 @@ variables {
   log_retention_days = 365
   github             = { repository = "notegen/notegen-ai-apis" }
   state_bucket       = "notegen-terraform-state"
+  alarm_emails       = ["oncall@test.notegen.example"]
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
   neo4j_admin_password = "test-only-not-a-secret"
 }
@@ -70,6 +71,16 @@ run "reject_short_prod_log_retention" {
   }
 
   expect_failures = [var.log_retention_days]
+}
+
+run "reject_prod_alarms_without_subscriber" {
+  command = plan
+
+  variables {
+    alarm_emails = []
+  }
+
+  expect_failures = [var.alarm_emails]
 }
 
 run "reject_short_prod_secret_recovery" {
