@@ -225,7 +225,7 @@ def test_the_read_only_policy_reads_the_applied_staging(
     applied: Pipeline, backend: str, monkeypatch: pytest.MonkeyPatch, report: dict[str, Any]
 ) -> None:
     """moto enforcing IAM: the auditor holding only the shipped policy describes every applied object
-    (but EFS and OpenSearch, whose requests moto cannot verify while enforcing) without a denial."""
+    (but EFS, OpenSearch, Backup and Lambda, whose requests moto cannot verify while enforcing) without a denial."""
     enforce = backend == "moto"  # LocalStack community does not enforce IAM: there the read only runs
     describers = {k: v for k, v in DESCRIBERS.items() if not (enforce and k.startswith(MOTO_UNSIGNABLE))}
     with live_auditor(applied, monkeypatch, enforce=enforce):
