@@ -6,22 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from compliance.analysis.secret_values import looks_secret_name, secret_ref, secret_value_kind
-from compliance.analysis.values import decoded_json
+from compliance.analysis.transit import containers
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown, failed, passed, unknown
-
-
-def containers(value: Any) -> list[Mapping[str, Any]] | Unknown | None:
-    """Container definitions from a JSON string (plan, heredoc) or the decoded list (HCL jsonencode)."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, str):
-        try:
-            value = decoded_json(value)
-        except ValueError:
-            return None
-    if isinstance(value, Mapping):
-        value = [value]
-    return [c for c in value if isinstance(c, Mapping)] if isinstance(value, list) else None
 
 
 def _problem(entry: Mapping[str, Any]) -> str | None:
