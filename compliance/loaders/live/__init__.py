@@ -20,7 +20,15 @@ from compliance.loaders.live.aws import Clients, arn_region
 from compliance.loaders.live.describers import DESCRIBERS, Describer
 from compliance.model import Origin, Resource, Source, Unknown
 
-__all__ = ["Clients", "RuntimeLoad", "StateResource", "link_references", "load_runtime", "state_resources"]
+__all__ = [
+    "Clients",
+    "RuntimeLoad",
+    "StateResource",
+    "link_references",
+    "load_runtime",
+    "resource",
+    "state_resources",
+]
 
 # Applied objects that have no live counterpart to describe: Terraform's own bookkeeping, and waiters
 # (aws_acm_certificate_validation only waits for the certificate, which is described itself).
@@ -112,11 +120,12 @@ def load_runtime(
             missing.append(item.address)
             continue
         linked = link_references(values, identifiers, item.address)
-        resources.append(_resource(item, linked, clients.region))
+        resources.append(resource(item, linked, clients.region))
     return RuntimeLoad(tuple(resources), tuple(missing), not_described)
 
 
-def _resource(item: StateResource, values: Mapping[str, Any], default_region: str) -> Resource:
+def resource(item: StateResource, values: Mapping[str, Any], default_region: str) -> Resource:
+    """The Resource of one described object: in the region of its ARN, else in `default_region`."""
     arn = values.get("arn")
     region = arn_region(arn) if isinstance(arn, str) else None
     return Resource(

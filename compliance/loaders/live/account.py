@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,21 +67,37 @@ def load_live(
     state: Mapping[str, Any], clients: Clients, judged_types: Collection[str]
 ) -> tuple[Resource, ...]:
     """Live resources of every applied object, and a gap resource for what could not be judged live."""
-    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
-
-    try:
+    with _calls_as_input_errors():
         load = load_runtime(state, clients)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        operation = getattr(error, "operation_name", "?")
-        hint = f"; grant the policy in {POLICY}" if "Denied" in code or "Unauthorized" in code else ""
-        raise InputError(f"scan --live: {operation}: {code}: {error}{hint}") from None
-    except BotoCoreError as error:  # no credentials, endpoint unreachable...
-        raise InputError(f"scan --live: {error}") from None
     types = {item.address: item.type for item in state_resources(state)}
     gaps = [(address, "applied, but the object is gone live") for address in load.missing]
     gaps += [(a, why) for a, why in sorted(load.not_described.items()) if types[a] in judged_types]
     return load.resources + tuple(_gap(address, types[address], why) for address, why in gaps)
+
+
+def discover_live(clients: Clients, regions: Sequence[str]) -> tuple[Resource, ...]:
+    """Every object discovery finds in `regions` (and the account's IAM), described live."""
+    from compliance.loaders.live.discovery import load_discovered
+
+    with _calls_as_input_errors():
+        return load_discovered(clients, regions)
+
+
+@contextmanager
+def _calls_as_input_errors() -> Iterator[None]:
+    """A denied call or an unreachable endpoint is bad input (one line, naming the policy when denied)."""
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+
+    try:
+        yield
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        operation = getattr(error, "operation_name", "?")
+        denied = "Denied" in code or "Unauthorized" in code or "NotAuthorized" in code
+        hint = f"; grant the policy in {POLICY}" if denied else ""
+        raise InputError(f"scan --live: {operation}: {code}: {error}{hint}") from None
+    except BotoCoreError as error:  # no credentials, endpoint unreachable...
+        raise InputError(f"scan --live: {error}") from None
 
 
 def _gap(address: str, kind: str, why: str) -> Resource:

@@ -88,6 +88,13 @@ class Clients:
             )
         return self._clients[key]
 
+    def at(self, region: str) -> Clients:
+        """The same account and session (read-only guard included), with `region` as the default."""
+        other = Clients.__new__(Clients)
+        other.region, other.endpoint_url = region, self.endpoint_url
+        other._session, other._clients = self._session, self._clients
+        return other
+
 
 def _refuse_writes(model: Any, **_: Any) -> None:
     name = str(model.name)
