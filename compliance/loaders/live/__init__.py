@@ -21,9 +21,11 @@ from compliance.loaders.live.describers import DESCRIBERS, Describer
 from compliance.model import Origin, Resource, Source, Unknown
 
 __all__ = [
+    "GAP",
     "Clients",
     "RuntimeLoad",
     "StateResource",
+    "gap",
     "link_references",
     "load_runtime",
     "resource",
@@ -168,3 +170,23 @@ def link_references(value: Any, identifiers: Mapping[str, str], own: str) -> Any
     if isinstance(value, list | tuple):
         return [link_references(item, identifiers, own) for item in value]
     return value
+
+
+GAP = "live_gap"
+"""The type of a gap resource: what a live scan could not judge (SCN002 reports it unknown)."""
+
+
+def gap(address: str, kind: str, why: str) -> Resource:
+    """What the live scan could not judge, and why, as one resource of type GAP."""
+    return Resource(
+        address=address,
+        mode="managed",
+        type=GAP,
+        name=address.rsplit(".", 1)[-1],
+        module="",
+        provider="",
+        region=None,
+        values={"type": kind, "reason": why},
+        source=Source(file=f"runtime:{address}"),
+        origin=Origin.RUNTIME,
+    )

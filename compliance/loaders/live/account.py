@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.live import Clients, load_runtime, state_resources
-from compliance.model import InputError, Origin, Resource, Source
+from compliance.loaders.live import Clients, gap, load_runtime, state_resources
+from compliance.loaders.live.aws import denied
+from compliance.model import InputError, Resource
 
 MAX_BYTES = 512 * 1024 * 1024
 POLICY = "compliance/loaders/live/read-only-policy.json"
 """The minimal IAM policy a live scan needs (tested sufficient against moto with IAM enforced)."""
-GAP = "live_gap"
 
 
 def read_state(path: Path) -> Mapping[str, Any]:
@@ -72,7 +72,7 @@ def load_live(
     types = {item.address: item.type for item in state_resources(state)}
     gaps = [(address, "applied, but the object is gone live") for address in load.missing]
     gaps += [(a, why) for a, why in sorted(load.not_described.items()) if types[a] in judged_types]
-    return load.resources + tuple(_gap(address, types[address], why) for address, why in gaps)
+    return load.resources + tuple(gap(address, types[address], why) for address, why in gaps)
 
 
 def discover_live(clients: Clients, regions: Sequence[str]) -> tuple[Resource, ...]:
@@ -93,23 +93,7 @@ def _calls_as_input_errors() -> Iterator[None]:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         operation = getattr(error, "operation_name", "?")
-        denied = "Denied" in code or "Unauthorized" in code or "NotAuthorized" in code
-        hint = f"; grant the policy in {POLICY}" if denied else ""
+        hint = f"; grant the policy in {POLICY}" if denied(code) else ""
         raise InputError(f"scan --live: {operation}: {code}: {error}{hint}") from None
     except BotoCoreError as error:  # no credentials, endpoint unreachable...
         raise InputError(f"scan --live: {error}") from None
-
-
-def _gap(address: str, kind: str, why: str) -> Resource:
-    return Resource(
-        address=address,
-        mode="managed",
-        type=GAP,
-        name=address.rsplit(".", 1)[-1],
-        module="",
-        provider="",
-        region=None,
-        values={"type": kind, "reason": why},
-        source=Source(file=f"runtime:{address}"),
-        origin=Origin.RUNTIME,
-    )

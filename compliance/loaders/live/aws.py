@@ -108,6 +108,11 @@ def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+def denied(code: str) -> bool:
+    """Whether an error code says the caller's policy does not allow the call."""
+    return "Denied" in code or "Unauthorized" in code or "NotAuthorized" in code
+
+
 def absent(call: Callable[[], T], *codes: str) -> T | None:
     """The call's answer, or None when it says the object (or the optional setting) does not exist."""
     try:

@@ -5,6 +5,10 @@ Every lister yields (type, key, identifiers): the address is `<type>.<key>`, the
 unique account-wide (an EC2, EFS or KMS id, an S3 bucket or IAM name) or else the ARN, so the same object
 has the same address in every run. The identifiers are the state attributes the type's describer reads.
 
+A listing the endpoint fails (an emulator that lacks the call, a service outage; a denial is bad input
+instead) is one gap resource (SCN002, unknown) naming the service, region and call: the gate fails closed
+and everything else is still judged.
+
 Left out on purpose: objects AWS owns and the customer cannot change (AWS-managed KMS keys and their
 `alias/aws/*` aliases, service-linked roles, AWS-managed IAM policies, which are still judged where a role
 attaches them), and S3 buckets outside the scanned regions.
@@ -15,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from compliance.loaders.live import StateResource, link_references, resource
-from compliance.loaders.live.aws import Clients
+from compliance.loaders.live import GAP, StateResource, gap, link_references, resource
+from compliance.loaders.live.aws import Clients, denied, error_code
 from compliance.loaders.live.describers import DESCRIBERS, Describer
 from compliance.model import Resource
 
@@ -267,14 +271,29 @@ def discover(
     clients: Clients, regions: Sequence[str], services: Collection[str] | None = None
 ) -> Iterator[tuple[str, Found]]:
     """(region, found): the account's global objects first (reported in the first region), then every
-    object of each region given. `services` limits the listers (None: all of them)."""
+    object of each region given. `services` limits the listers (None: all of them). A listing the
+    endpoint fails (not a denial: that is raised) yields one GAP item naming the call: what it would
+    have found is unknown, and the rest is still judged."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
     account = str(clients("sts").get_caller_identity()["Account"])
     chosen = [(regions[0], GLOBAL)] + [(region, REGIONAL) for region in regions]
     for region, listers in chosen:
         here = clients.at(region)
         for service, lister in listers.items():
-            if services is None or service in services:
+            if services is not None and service not in services:
+                continue
+            try:
                 yield from ((region, found) for found in lister(here, account))
+            except ClientError as error:
+                code = error_code(error)
+                if denied(code):
+                    raise
+                why = f"listing stopped at {getattr(error, 'operation_name', '?')}: {code}"
+                yield (
+                    region,
+                    (GAP, f"{service}-{region}", {"type": f"{service} objects in {region}", "reason": why}),
+                )
 
 
 DISCOVERED_TYPES = frozenset(
@@ -347,8 +366,12 @@ def load_discovered(
     An object gone between the list and the describe, or a companion setting that is not configured (a
     bucket without a policy), describes as None and is left out: nothing names it, so nothing is missing."""
     described: dict[str, tuple[StateResource, str, dict[str, Any]]] = {}
+    gaps: list[Resource] = []
     for region, (kind, key, identifiers) in discover(clients, regions, services):
         address = f"{kind}.{key}"
+        if kind == GAP:
+            gaps.append(gap(address, str(identifiers["type"]), str(identifiers["reason"])))
+            continue
         if address in described:
             continue
         values = describers[kind](identifiers, clients.at(region))
@@ -360,7 +383,10 @@ def load_discovered(
             value = values.get(name)
             if isinstance(value, str) and value:
                 index.setdefault(value, address)
-    return tuple(
-        resource(item, link_references(values, index, address), region)
-        for address, (item, region, values) in described.items()
+    return (
+        *(
+            resource(item, link_references(values, index, address), region)
+            for address, (item, region, values) in described.items()
+        ),
+        *gaps,
     )
