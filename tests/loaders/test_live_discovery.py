@@ -5,11 +5,14 @@ enforced, and a denied List call is bad input naming the policy."""
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from moto.core import enable_iam_authentication
+from moto.server import ThreadedMotoServer
 
 from compliance.cli import main
 from compliance.loaders.live import Clients
@@ -137,3 +140,53 @@ def test_live_options_are_checked(account: Clients, capsys: pytest.CaptureFixtur
     assert "--region and --endpoint-url go with --live" in capsys.readouterr().err
     assert main(["scan", "--live"]) == 2
     assert "no region: give --region or set AWS_REGION" in capsys.readouterr().err
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto over HTTP on a free loopback port (an endpoint answers an unimplemented call with a 500, as a
+    real service outage would; in-process moto raises instead)."""
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        moto.stop()
+
+
+def test_a_listing_the_endpoint_fails_is_one_gap_and_the_rest_is_judged(server: str, tmp_path: Path) -> None:
+    """moto has no ListBackupSelections: the backup listing stops there, visibly (SCN002 unknown)."""
+    admin = Clients(REGION, server)
+    _hand_made(admin)
+    rule = {"RuleName": "daily", "TargetBackupVaultName": "vault", "ScheduleExpression": "cron(0 5 * * ? *)"}
+    admin("backup").create_backup_vault(BackupVaultName="vault")
+    admin("backup").create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [rule]})
+    output = tmp_path / "report.json"
+    argv = ["scan", "--live", "--region", REGION, "--endpoint-url", server, "--format", "json", "--output"]
+    assert main([*argv, str(output)]) == 1
+    found = _findings(output)
+    assert found[("SCN002", f"live_gap.backup-{REGION}")] == "unknown"
+    assert found[("IAM005", "aws_iam_role.open")] == "fail"
+    assert any(rule == "ENC026" and address.startswith("aws_backup_vault.") for rule, address in found)
+
+
+def test_evidence_live_env_alone_discovers(account: Clients, tmp_path: Path) -> None:  # noqa: F811
+    from compliance.evidence.bundle import write_env
+    from compliance.scan import LiveAccount
+
+    _hand_made(account)
+    env = tmp_path / "staging"
+    env.mkdir()
+    (env / "main.tf").write_text('resource "aws_vpc" "this" {\n  cidr_block = "10.7.0.0/16"\n}\n')
+    report = write_env(
+        env, None, tmp_path / "out", account=LiveAccount(REGION), discover=True, render_pdf=lambda _: b"%PDF-"
+    )
+    assert [i.path for i in report.run.inputs if i.kind == "live"] == [f"live:discovery:{REGION}"]
+    assert ("IAM005", "aws_iam_role.open") in {(f.rule_id, f.resource) for f in report.findings}
