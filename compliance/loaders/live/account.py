@@ -1,9 +1,11 @@
-"""`scan --live STATE_JSON`: the applied state names the objects, the caller's credentials describe them.
+"""`scan --live [STATE_JSON]`: the applied state names the objects (or, without one, discovery lists the
+account: compliance.loaders.live.discovery), the caller's credentials describe them.
 
 Read-only by construction: the clients refuse any operation that is not Describe/Get/List/Head
 (compliance.loaders.live.aws). What the live account cannot show is kept as a gap resource (type
 `live_gap`), which the scan reports as unknown (compliance.coverage), so the gate fails closed on it:
-an applied object that is gone, or a type some rule judges but no describer reads.
+an applied object that is gone, a type some rule judges but no describer reads, or a listing the
+endpoint failed.
 """
 
 from __future__ import annotations
