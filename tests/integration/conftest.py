@@ -75,7 +75,9 @@ class Tier:
             self.say(f"[violations] emulator failed to start: {error}")
             return
         self.emulators["violations"] = emulator
-        self.violations = Pipeline("moto", emulator.endpoint_url, _override, root=seeded.ROOT)
+        self.violations = Pipeline(
+            "moto", emulator.endpoint_url, _override, root=seeded.ROOT, check_drift=False
+        )
         self.violations.start()
 
     def wait_violations(self) -> Pipeline:

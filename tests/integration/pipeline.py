@@ -71,6 +71,7 @@ class Pipeline:
     write_override: Callable[[Path, str], Any]
     extra_vars: Mapping[str, str] = field(default_factory=dict)
     root: Path | None = None  # another Terraform root than staging (tests/integration/violations)
+    check_drift: bool = True  # re-plan after apply (the drift check)
     progress: Progress = field(init=False)
     workdir: Path = field(init=False)
     terraform: Terraform = field(init=False)
@@ -143,13 +144,14 @@ class Pipeline:
         with self._timed("state_s", "reading the applied state"):
             self.state = self.terraform.json("show", "-json")
             self._save("state.json", self.state)
-        with self._timed("replan_s", "re-plan after apply (drift check)"):
-            self.terraform(
-                "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=replan.tfplan",
-                *self.var_args, *self.targets, ok_codes=(0, 2),
-            )  # fmt: skip
-            self.replan = self.terraform.json("show", "-json", "replan.tfplan")
-            self._save("replan.json", self.replan)
+        if self.check_drift:
+            with self._timed("replan_s", "re-plan after apply (drift check)"):
+                self.terraform(
+                    "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=replan.tfplan",
+                    *self.var_args, *self.targets, ok_codes=(0, 2),
+                )  # fmt: skip
+                self.replan = self.terraform.json("show", "-json", "replan.tfplan")
+                self._save("replan.json", self.replan)
         self.timings["pipeline_s"] = round(time.monotonic() - started, 1)
         self.progress.enter("applied and re-planned")
 
