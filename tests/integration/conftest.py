@@ -2,13 +2,17 @@
 
 As soon as collection selects integration tests, each backend's emulator starts (main thread, free port,
 readiness wait) and its apply pipeline runs in a background thread, so both backends' long waits overlap
-with each other and with the unit tests. Tests wait on the pipeline with progress lines on the terminal.
+with each other and with the unit tests; the seeded-violation root (test_tier_violations.py) is applied the
+same way on a moto of its own, in parallel. Every apply waits ~10 min in the AWS provider for its OpenSearch
+domain (a fixed delay before the first status check), so none of them is started later than collection.
+Tests wait on the pipeline with progress lines on the terminal.
 Emulators stop at session end, at exit and on SIGTERM/SIGHUP. Results go to build/test-results/.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -37,9 +41,9 @@ class Tier:
     emulators: dict[str, emulators.Emulator] = field(default_factory=dict)
     pipelines: dict[str, Pipeline] = field(default_factory=dict)
     start_errors: dict[str, BaseException] = field(default_factory=dict)
-    violations: Pipeline | None = (
-        None  # the seeded-violation root on its own moto (tests/integration/seeded.py)
-    )
+    violations: Pipeline | None = None  # the seeded-violation root on its own moto (seeded.py)
+    starting: dict[str, threading.Thread] = field(default_factory=dict)  # background emulator starts
+    notes: list[str] = field(default_factory=list)  # their messages, printed by the main thread
     report: dict[str, dict[str, Any]] = field(default_factory=dict)
     junit: list[pytest.TestReport] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
@@ -47,60 +51,82 @@ class Tier:
     def start(self, backends: tuple[str, ...], staging: bool = True, violations: bool = False) -> None:
         emulators.install_teardown()
         if violations and "moto" in backends:
-            self._start_violations()
+            self._bring_up("violations", "moto", self.say)
         for backend in backends if staging else ():
-            try:
-                emulator = emulators.start(backend, self.say)
-            except Exception as error:  # the tests of this backend fail with it
-                self.start_errors[backend] = error
-                self.say(f"[{backend}] emulator failed to start: {error}")
+            if backend != "localstack":
+                self._bring_up(backend, backend, self.say)
                 continue
-            self.emulators[backend] = emulator
-            self.report.setdefault(backend, {})["emulator"] = {
-                "endpoint_url": emulator.endpoint_url,
-                "startup_s": round(emulator.startup_seconds, 2),
-                "rss_mib_at_start": emulator.rss_mib(),
-                "log": str(emulator.log) if emulator.log else None,
-            }
-            pipeline = Pipeline(backend, emulator.endpoint_url, _override)
-            self.pipelines[backend] = pipeline
-            pipeline.start()
+            # Its first start builds .venv-localstack (minutes on a fresh clone): in the background, so it holds
+            # up neither moto's apply nor the unit tests. moto stays on the main thread: it gets SIGTERM when
+            # the thread that started it ends (PR_SET_PDEATHSIG, emulator/moto.py).
+            thread = threading.Thread(
+                target=self._bring_up, args=(backend, backend, self.notes.append), name=f"start-{backend}"
+            )
+            thread.daemon = True
+            self.starting[backend] = thread
+            thread.start()
 
-    def _start_violations(self) -> None:
-        """Its own moto, so nothing of it shows in the staging stack's account; applied in parallel with it."""
+    def _bring_up(self, name: str, backend: str, say: Callable[[str], None]) -> None:
+        """Start the emulator of `name` (a backend, or "violations": a moto of its own) and its apply."""
         try:
-            emulator = emulators.start("moto", self.say, tag="-violations")
-        except Exception as error:
-            self.start_errors["violations"] = error
-            self.say(f"[violations] emulator failed to start: {error}")
+            emulator = emulators.start(backend, say, tag="" if name == backend else f"-{name}")
+        except Exception as error:  # the tests of this backend fail with it
+            self.start_errors[name] = error
+            say(f"[{name}] emulator failed to start: {error}")
             return
-        self.emulators["violations"] = emulator
-        self.violations = Pipeline(
-            "moto", emulator.endpoint_url, _override, root=seeded.ROOT, check_drift=False
-        )
-        self.violations.start()
+        self.emulators[name] = emulator
+        if name == "violations":
+            self.violations = Pipeline(
+                "moto", emulator.endpoint_url, _override, root=seeded.ROOT, check_drift=False
+            )
+            self.violations.start()
+            return
+        self.report.setdefault(backend, {})["emulator"] = {
+            "endpoint_url": emulator.endpoint_url,
+            "startup_s": round(emulator.startup_seconds, 2),
+            "rss_mib_at_start": emulator.rss_mib(),
+            "log": str(emulator.log) if emulator.log else None,
+        }
+        pipeline = Pipeline(backend, emulator.endpoint_url, _override)
+        self.pipelines[backend] = pipeline
+        pipeline.start()
+
+    def ready(self, name: str) -> None:
+        """Wait for the emulator start of `name` (in the background for LocalStack); raise its error."""
+        thread = self.starting.get(name)
+        while thread is not None and thread.is_alive():
+            thread.join(30)
+            self._progress()
+        self._progress()
+        if name in self.start_errors:
+            raise self.start_errors[name]
 
     def wait_violations(self) -> Pipeline:
-        if "violations" in self.start_errors:
-            raise self.start_errors["violations"]
+        self.ready("violations")
         if self.violations is None:
             raise RuntimeError("the seeded violations run on moto, which INTEGRATION_EMULATORS leaves out")
         return self._wait(self.violations)
 
     def wait(self, backend: str) -> Pipeline:
         """The applied pipeline of `backend`, printing every backend's progress every 30 s meanwhile."""
-        if backend in self.start_errors:
-            raise self.start_errors[backend]
+        self.ready(backend)
         if backend not in self.pipelines:
             raise RuntimeError(f"{backend} was not started (INTEGRATION_EMULATORS={selected_backends()})")
         return self._wait(self.pipelines[backend])
 
     def _wait(self, pipeline: Pipeline) -> Pipeline:
-        others = [*self.pipelines.values(), *([self.violations] if self.violations else [])]
         while not pipeline.finished(30):
-            for other in others:
-                self.say(f"integration: {other.progress.line()}")
+            self._progress()
+        self._progress()
         return pipeline.result()
+
+    def _progress(self) -> None:
+        """Messages of background starts, then one line per running pipeline (main thread only)."""
+        while self.notes:
+            self.say(self.notes.pop(0))
+        for pipeline in [*self.pipelines.values(), *([self.violations] if self.violations else [])]:
+            if not pipeline.finished(0):
+                self.say(f"integration: {pipeline.progress.line()}")
 
     def stop(self) -> None:
         kill_terraform()
@@ -266,8 +292,10 @@ def tier(request: pytest.FixtureRequest) -> Tier:
 
 @pytest.fixture(scope="session")
 def emulator(tier: Tier, backend: str) -> emulators.Emulator:
-    if backend in tier.start_errors:
-        pytest.fail(f"{backend} could not start: {tier.start_errors[backend]}")
+    try:
+        tier.ready(backend)
+    except Exception as error:
+        pytest.fail(f"{backend} could not start: {error}")
     return tier.emulators[backend]
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from compliance.model import Finding, Origin, Severity, Source, Status
 from emulator.localstack import not_covered_service
+from tests.integration import seeded
 from tests.integration.coverage import not_covered
 from tests.integration.left_out import coverage_counts, items, not_applied
+from tests.integration.pipeline import copy_terraform
 from tests.integration.tier import (
     Change,
     Quirk,
@@ -214,3 +218,12 @@ def test_coverage_counts_split_passes_and_skips_per_backend() -> None:
         _report("test_tier_logic.py::pure", "call", "passed"),
     ]
     assert coverage_counts(reports) == {"moto": (2, 1, 0), "localstack": (0, 1, 1)}
+
+
+def test_a_seeded_root_is_copied_beside_the_envs(tmp_path: Path) -> None:
+    """Module sources of the violations root resolve in the copy as the envs' do (../../modules)."""
+    workdir = copy_terraform(tmp_path / "terraform", seeded.ROOT)
+    assert workdir == tmp_path / "terraform" / "envs" / "violations"
+    assert (workdir / "main.tf").read_text() == (seeded.ROOT / "main.tf").read_text()
+    assert (workdir / "../../modules/kms/main.tf").exists()
+    assert copy_terraform(tmp_path / "again") == tmp_path / "again" / "envs" / "staging"
