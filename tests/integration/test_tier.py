@@ -223,14 +223,11 @@ def _left_out_now(item: Item, applied: Pipeline) -> list[str]:
     if item.kind == "drift-waived":
         quirk = DRIFT_QUIRKS[int(item.key)]
         drift = classify_drift(plan_changes(applied.replan), applied.backend, DRIFT_QUIRKS)
-        return [
-            f"{c.address} {list(c.attributes)}"
+        waived = [
+            (c.address, [a for a in c.attributes if quirk.covers(applied.backend, c.address, a)])
             for c, _ in drift.explained
-            if any(
-                quirk.covers(applied.backend, c.address, a)
-                for a in (c.attributes if c.actions == ("update",) else ("*",))
-            )
         ]
+        return [f"{address} {attributes}" for address, attributes in waived if attributes]
     assert item.kind == "agreement-waived"
     return [str(d) for d, why in _agreement_of(applied).explained if why == item.reason]
 
