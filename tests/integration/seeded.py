@@ -38,6 +38,7 @@ APPLIED_FAILS: frozenset[tuple[str, str]] = frozenset(
         ("ENC005", SEARCH),  # no node-to-node encryption
         ("NET004", SEARCH),  # public endpoint (no VPC)
         ("LOG006", SEARCH),  # no audit and slow logs
+        ("RES008", KEY_OUTSIDE_CANADA),  # a key that decrypts health data, located in us-east-1
     }
 )
 

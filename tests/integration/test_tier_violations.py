@@ -95,17 +95,15 @@ def test_plan_and_live_agree_on_the_violations(
     assert not agreement.explained
 
 
-def test_the_key_outside_canada_is_caught_only_in_the_configuration(
-    violations: Pipeline, configured: ScanResult
+def test_the_key_outside_canada_is_caught_in_every_form(
+    violations: Pipeline, configured: ScanResult, live_scan: tuple[int, list[dict[str, Any]], ScanResult]
 ) -> None:
-    """RES001 fails the provider that puts the key in us-east-1 (HCL and plan). Live, the key is read where it
-    is, but no rule judges an applied object's region: the live scan cannot see this violation."""
+    """RES001 fails the provider that puts the key in us-east-1 (HCL and plan); RES008 fails the key itself
+    where it is, in the plan and live (the live describer reads it in us-east-1)."""
     plan = configured.result_of(violations.out / "plan.json").findings
     assert ("RES001", "provider.aws.replica") in _pairs(plan, Status.FAIL)
+    assert ("RES008", seeded.KEY_OUTSIDE_CANADA) in _pairs(plan, Status.FAIL)
     live = load_runtime(violations.state, Clients(REGION, violations.endpoint_url))
     (key,) = (r for r in live.resources if r.address == seeded.KEY_OUTSIDE_CANADA)
     assert key.region == "us-east-1", key.region
-    pytest.skip(
-        f"left out live: {seeded.KEY_OUTSIDE_CANADA} is described in us-east-1, but no rule judges an applied "
-        "object's region (RES001 judges provider configurations, which the live account does not have)"
-    )
+    assert ("RES008", seeded.KEY_OUTSIDE_CANADA) in _pairs(live_scan[2].findings, Status.FAIL)
