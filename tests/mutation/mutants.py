@@ -65,7 +65,9 @@ def _mutant(rule_id: str, entry: object, where: str, root: Path) -> Mutant:
     if not isinstance(entry, dict):
         raise MutantFileError(f"{where}: expected a mapping with {', '.join(FIELDS)}")
     # replace may be empty (a deletion); every other field must say something
-    missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or (f != "replace" and not entry[f].strip())]
+    missing = [
+        f for f in FIELDS if not isinstance(entry.get(f), str) or (f != "replace" and not entry[f].strip())
+    ]
     extra = sorted(set(entry) - set(FIELDS))
     if missing or extra:
         raise MutantFileError(f"{where}: missing or empty {missing}, unknown keys {extra}")
@@ -78,7 +80,9 @@ def _mutant(rule_id: str, entry: object, where: str, root: Path) -> Mutant:
     text = target.read_text()
     count = text.count(values["find"])
     if count != 1:
-        raise MutantFileError(f"{where}: find occurs {count} times in {values['file']} (must be exactly once)")
+        raise MutantFileError(
+            f"{where}: find occurs {count} times in {values['file']} (must be exactly once)"
+        )
     if values["find"] == values["replace"]:
         raise MutantFileError(f"{where}: replace equals find (no edit)")
     return Mutant(rule_id=rule_id, start=text.index(values["find"]), **values)

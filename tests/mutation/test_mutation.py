@@ -97,7 +97,9 @@ def test_mutant_killed_in_hcl(mutant: Mutant, hcl_tree: Path, hcl_baseline: dict
     assert before in ("pass", "nothing"), f"{mutant.id}: unmutated, {mutant.address} is already {before}"
     root = hcl_tree / "terraform" / "envs" / mutant.env
     with applied(hcl_tree, [mutant]):
-        after = verdict(statuses(scan(paths=[root], rules=[RULE[mutant.rule_id]], config=CONFIG).findings), mutant)
+        after = verdict(
+            statuses(scan(paths=[root], rules=[RULE[mutant.rule_id]], config=CONFIG).findings), mutant
+        )
     record(mutant.id, "hcl", "fail" in after.split(", "))
     assert "fail" in after.split(", "), f"{mutant.id} survived in HCL form: {mutant.address} is {after}"
 
@@ -139,7 +141,9 @@ class PlanBatches:
 
 
 @pytest.fixture(scope="session")
-def plan_batches(tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str]) -> Iterator[PlanBatches]:
+def plan_batches(
+    tmp_path_factory: pytest.TempPathFactory, terraform_env: dict[str, str]
+) -> Iterator[PlanBatches]:
     work = tmp_path_factory.mktemp("mutants-plan")
     with ExitStack() as resources:
         yield PlanBatches(Planner(copy_repository(work / "repo"), CACHE, work, resources, PLAN_RUNS))
