@@ -159,7 +159,6 @@ def plan_baseline(env_plans: dict[str, Path]) -> dict[str, Statuses]:
 
 
 @pytest.mark.terraform
-@pytest.mark.timeout(900)  # the first mutant of a batch waits for its real plan (about 10-60 s each)
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.id)
 def test_mutant_killed_in_plan(
     mutant: Mutant, plan_batches: PlanBatches, plan_baseline: dict[str, Statuses]
