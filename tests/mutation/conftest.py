@@ -11,6 +11,7 @@ from tests.mutation.plans import PlanRun
 
 REPORT = Path(__file__).resolve().parents[2] / "build" / "test-results" / "mutants.md"
 KILLS: dict[str, dict[str, bool]] = {}  # mutant id -> form ("hcl", "plan") -> killed
+MISSING: dict[str, str] = {}  # rule id -> why it has no usable mutant
 PLAN_RUNS: list[PlanRun] = []
 
 
@@ -31,6 +32,7 @@ def report() -> tuple[str, str]:
         rule, name = mutant_id.split("-", 1)
         forms = KILLS[mutant_id]
         rows.append(f"| {rule} | {name} | {_cell(forms, 'hcl')} | {_cell(forms, 'plan')} |")
+    rows += [f"| {rule} | **NONE**: {why} | | |" for rule, why in sorted(MISSING.items())]
     counts = {
         form: (sum(f[form] for f in KILLS.values() if form in f), sum(form in f for f in KILLS.values()))
         for form in ("hcl", "plan")
@@ -42,14 +44,14 @@ def report() -> tuple[str, str]:
         f"{len(PLAN_RUNS) - len(planned)} from the cache"
     )
     line = (
-        f"mutants: {len(KILLS)} over {rules} rules; killed in HCL {counts['hcl'][0]}/{counts['hcl'][1]}, "
+        f"mutants: {len(KILLS)} over {rules} rules ({len(MISSING)} rules without one); killed in HCL {counts['hcl'][0]}/{counts['hcl'][1]}, "
         f"in plan {counts['plan'][0]}/{counts['plan'][1]}; {plans}"
     )
     return "\n".join(["# Mutants", "", line, "", *rows, ""]), line
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if KILLS:
+    if KILLS or MISSING:
         text, line = report()
         REPORT.parent.mkdir(parents=True, exist_ok=True)
         REPORT.write_text(text)
