@@ -50,6 +50,7 @@ class Planner:
     work: Path
     resources: ExitStack
     runs: list[PlanRun]
+    used: set[Path] = field(default_factory=set)
     _url: str | None = None
     _initialised: set[str] = field(default_factory=set)
 
@@ -58,6 +59,7 @@ class Planner:
         started = time.monotonic()
         terraform = self.tree / "terraform"
         out = self.cache / f"{env}-{tree_digest(terraform, env)}.json"
+        self.used.add(out)
         if out.exists():
             self.runs.append(PlanRun(env, label, time.monotonic() - started, cached=True))
             return out
@@ -79,3 +81,8 @@ class Planner:
         if self._url is None:
             self._url = self.resources.enter_context(MotoServer(self.work))
         return self._url
+
+    def prune(self) -> None:
+        """Drop cached plans this session did not use (call only when every batch was planned)."""
+        for stale in set(self.cache.glob("*.json")) - self.used:
+            stale.unlink()

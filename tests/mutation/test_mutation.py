@@ -148,7 +148,10 @@ def plan_batches(
 ) -> Iterator[PlanBatches]:
     work = tmp_path_factory.mktemp("mutants-plan")
     with ExitStack() as resources:
-        yield PlanBatches(Planner(copy_repository(work / "repo"), CACHE, work, resources, PLAN_RUNS))
+        batches = PlanBatches(Planner(copy_repository(work / "repo"), CACHE, work, resources, PLAN_RUNS))
+        yield batches
+        if set(batches.done) == {label for label, _ in batches.batch_of.values()}:
+            batches.planner.prune()  # a full run keeps only the plans of today's mutants
 
 
 @pytest.fixture(scope="session")
