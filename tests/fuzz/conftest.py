@@ -40,6 +40,8 @@ SHARE_S: list[float] = []  # the budget of one fuzz test, set at collection
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     fuzz = [item for item in items if getattr(getattr(item, "obj", None), "is_hypothesis_test", False)]
     SHARE_S[:] = [BUDGET_S / max(len(fuzz), 1)]
+    for item in fuzz:  # the time limit follows the budget (a last round may start just before it ends)
+        item.add_marker(pytest.mark.timeout(SHARE_S[0] + 300))
 
 
 @pytest.hookimpl(tryfirst=True)
