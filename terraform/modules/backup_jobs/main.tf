@@ -240,7 +240,7 @@ resource "aws_ecs_task_definition" "validation" {
     {
       # Neo4j on the restored copy: loopback only (the task has no ingress), Bolt over TLS only with the
       # service's own key and certificate (the neo4j module's start script), auth off, no plugins.
-      name        = "neo4j"
+      name        = "restored-neo4j"
       image       = var.images.neo4j
       essential   = false
       entryPoint  = ["/bin/bash", "-c"]
@@ -261,7 +261,7 @@ resource "aws_ecs_task_definition" "validation" {
         { name = "BOLT_TLS_KEY", valueFrom = "${var.tls.secret_arn}:private_key::" },
         { name = "BOLT_TLS_CERTIFICATE", valueFrom = "${var.tls.secret_arn}:certificate::" },
       ]
-      logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { awslogs-stream-prefix = "neo4j" }) }
+      logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { awslogs-stream-prefix = "restored-neo4j" }) }
     },
     {
       # Fetches and unpacks the latest archive, waits for Neo4j, checks it, publishes ValidationSucceeded.

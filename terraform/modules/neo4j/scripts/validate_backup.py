@@ -1,7 +1,7 @@
 """Backup validation: restore the latest Neo4j archive onto scratch storage, check it, report the result.
 
 Runs in the validation task's `validate` container (the API image: Python with boto3 and the neo4j driver,
-started as `python -c <this file>`), next to a `neo4j` container that starts Neo4j on the restored copy once
+started as `python -c <this file>`), next to a `restored-neo4j` container that starts Neo4j on the restored copy once
 SCRATCH_DIR/ready exists (SCRATCH_DIR/failed: nothing to start). Steps: download s3://BACKUP_BUCKET/BACKUP_KEY
 (its current version), refuse one older than BACKUP_MAX_AGE_HOURS, unpack it (no links or paths out of the
 folder) into SCRATCH_DIR/data and require a store (databases/), wait up to NEO4J_WAIT_SECONDS for Bolt at

@@ -1,4 +1,4 @@
-# Runs in the validation task's neo4j container (the Neo4j image, `/bin/bash -c`): waits until the validate
+# Runs in the validation task's restored-neo4j container (the Neo4j image, `/bin/bash -c`): waits until the validate
 # container has unpacked the archive onto the scratch volume (/scratch/ready; /scratch/failed: nothing to
 # start), then hands over to the service's own start script (start-with-tls.sh, appended by Terraform) on that copy.
 # Never the live volume.
