@@ -200,3 +200,17 @@ def test_a_corrupted_archive_fails_validation_and_the_alarm_would_fire(world: Wo
     # moto does not evaluate alarms: the alarm as defined in Terraform, applied to moto's datapoints.
     assert alarm_state(alarm, values) == "ALARM"
     assert alarm_state(alarm, []) == "ALARM", "no validation at all within the period is breaching too"
+
+
+def test_a_failed_backup_reports_0_uploads_nothing_and_gives_neo4j_back(world: World, tmp_path: Path) -> None:
+    s3, cloudwatch, ecs = world.aws("s3"), world.aws("cloudwatch"), world.aws("ecs")
+    before = s3.list_object_versions(Bucket=world.bucket).get("Versions", [])
+    empty = tmp_path / "not-a-store"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("no databases/ here\n")
+    code, out, err = run_backup(world, empty)
+    assert code == 6 and "holds no Neo4j store" in err, out + err
+    assert s3.list_object_versions(Bucket=world.bucket).get("Versions", []) == before, "nothing uploaded"
+    service = ecs.describe_services(cluster=world.jobs.backup.environment["CLUSTER"], services=[SERVICE])
+    assert service["services"][0]["desiredCount"] == 1 and "given back its 1 task(s)" in out
+    assert 0.0 in metric_values(cloudwatch, world.jobs.alarm, "BackupSucceeded")
