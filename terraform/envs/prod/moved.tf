@@ -84,3 +84,8 @@ moved {
   from = module.github
   to   = module.stack.module.github
 }
+
+moved {
+  from = module.neo4j_backup
+  to   = module.stack.module.neo4j_backup
+}
