@@ -10,6 +10,7 @@ import pytest
 
 from compliance import engine
 from compliance.loaders.live import Clients, load_runtime
+from compliance.loaders.live.discovery import load_discovered
 from compliance.loaders.live.scheduler import scheduler_schedule
 from compliance.model import Model, Status
 from compliance.rules import RULES
@@ -113,3 +114,20 @@ def test_bak007_judges_the_live_jobs(aws: Clients, validated: bool) -> None:
     (rule,) = [r for r in RULES if r.id == "BAK007"]
     (finding,) = engine.run([rule], Model(load.resources))
     assert finding.status == (Status.PASS if validated else Status.FAIL), finding.message
+
+
+def test_discovery_finds_the_schedules_and_bak007_passes_on_them(aws: Clients) -> None:
+    """`scan --live` without a state lists the schedules too: without them BAK007 would fail every file system."""
+    efs = aws("efs").create_file_system(CreationToken="graph", Encrypted=True)
+    volume = {
+        "name": "data",
+        "efsVolumeConfiguration": {"fileSystemId": efs["FileSystemId"], "transitEncryption": "ENABLED"},
+    }
+    backup = _job(aws, "backup", "s3:PutObject", volume)
+    _job(aws, "validation", "s3:GetObject", None)
+    found = load_discovered(aws, [REGION], services={"efs", "ecs", "scheduler", "iam"})
+    schedules = {r.address for r in found if r.type == "aws_scheduler_schedule"}
+    assert f"aws_scheduler_schedule.{backup['schedule']}" in schedules and len(schedules) == 2
+    (rule,) = [r for r in RULES if r.id == "BAK007"]
+    (finding,) = engine.run([rule], Model(found))
+    assert finding.status is Status.PASS, finding.message

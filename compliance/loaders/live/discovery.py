@@ -207,6 +207,13 @@ def _sns(aws: Clients, account: str) -> Iterator[Found]:
         yield "aws_sns_topic_policy", arn, {"arn": arn}
 
 
+def _scheduler(aws: Clients, account: str) -> Iterator[Found]:
+    for schedule in _items(aws("scheduler"), "list_schedules", "Schedules"):
+        group, name = schedule.get("GroupName") or "default", schedule["Name"]
+        arn = schedule.get("Arn") or _arn(aws, account, "scheduler", f"schedule/{group}/{name}")
+        yield "aws_scheduler_schedule", arn, {"id": f"{group}/{name}", "name": name, "group_name": group}
+
+
 def _backup(aws: Clients, account: str) -> Iterator[Found]:
     backup = aws("backup")
     for vault in _items(backup, "list_backup_vaults", "BackupVaultList"):
@@ -263,6 +270,7 @@ REGIONAL: Mapping[str, Lister] = {
     "cloudtrail": _cloudtrail,
     "sns": _sns,
     "backup": _backup,
+    "scheduler": _scheduler,
 }
 GLOBAL: Mapping[str, Lister] = {"iam": _iam}
 
@@ -343,6 +351,7 @@ DISCOVERED_TYPES = frozenset(
         "aws_sns_topic",
         "aws_sns_topic_policy",
         "aws_backup_vault",
+        "aws_scheduler_schedule",
         "aws_backup_plan",
         "aws_backup_selection",
         "aws_iam_role",
