@@ -99,8 +99,12 @@ class OpenSearchServer:
         headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
         request = urllib.request.Request(self.url + path, data, headers, method=method)
         context = ssl.create_default_context(cafile=str(self.ca_cert))
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-            return json.load(response)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            error.close()  # it holds the response's socket
+            raise
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         """Wait for the ports file, then for cluster health yellow or green (security index initialised)."""

@@ -15,16 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3  # type: ignore[import-untyped]
+
 from emulator.moto import FAKE_CREDENTIALS
 from tests.integration.coverage import not_covered
 from tests.integration.tier import (
     Progress,
+    RetriedCreate,
     Subset,
     Terraform,
     TerraformError,
     covered_subset,
     graph_dependencies,
     known_transient,
+    retried_creates,
 )
 from tools.plan import copy_tree
 from tools.terraform_check import terraform_environment as tools_environment
@@ -162,14 +166,45 @@ class Pipeline:
             self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
         except TerraformError as error:
             transient = known_transient(error.output)
-            if transient is None:
+            creates = retried_creates(error.output) if transient is None else None
+            if transient is None and not creates:
                 raise
+            if creates:
+                self._import(creates)
+                transient = "; ".join(f"{c.operation} {c.name} retried by the SDK: imported" for c in creates)
+            assert transient is not None
             self.retried.append(transient)
             with self.terraform.log.open("a") as log:
                 log.write(f"\n# known transient, applying once more: {transient}\n")
             self.progress.enter(f"retrying the apply once after a known transient: {transient}")
             self.terraform("plan", "-input=false", "-no-color", "-out=tfplan", *self.var_args, *self.targets)
             self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
+
+    def _import(self, creates: list[RetriedCreate]) -> None:
+        """Import objects this apply created twice over: only when no other applied object holds the name (a
+        fresh emulator has no other creator, so the object is this address's own; a name clash is a bug)."""
+        state = self.terraform.json("show", "-json")
+        kinds = {"CreateRole": "aws_iam_role", "CreateSecret": "aws_secretsmanager_secret"}
+        held = {
+            (r.get("type"), str(r.get("values", {}).get("name"))): r["address"]
+            for module in _modules(state.get("values", {}).get("root_module", {}))
+            for r in module.get("resources", ())
+        }
+        session = boto3.session.Session(
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=REGION,
+        )
+        for create in creates:
+            owner = held.get((kinds[create.operation], create.name))
+            if owner is not None:
+                raise TerraformError(f"{create.name} already belongs to {owner}: a real name clash")
+            if create.operation == "CreateSecret":
+                client = session.client("secretsmanager", endpoint_url=self.endpoint_url)
+                identifier = client.describe_secret(SecretId=create.name)["ARN"]
+            else:
+                identifier = create.name
+            self.terraform("import", "-input=false", "-no-color", *self.var_args, create.address, identifier)
 
     def _covered_subset(self) -> Subset:
         """From `terraform graph` alone (no extra plan): resources by config address and their dependencies."""
@@ -207,3 +242,8 @@ class _Timer:
 
     def __exit__(self, *_: object) -> None:
         self.timings[self.name] = round(time.monotonic() - self.started, 1)
+
+
+def _modules(module: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A state module and all its children, depth first."""
+    return [module, *(m for child in module.get("child_modules", ()) for m in _modules(child))]

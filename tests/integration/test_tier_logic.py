@@ -23,6 +23,7 @@ from tests.integration.tier import (
     graph_dependencies,
     known_transient,
     plan_changes,
+    retried_creates,
 )
 
 DOT = """digraph G {
@@ -227,3 +228,26 @@ def test_a_seeded_root_is_copied_beside_the_envs(tmp_path: Path) -> None:
     assert (workdir / "main.tf").read_text() == (seeded.ROOT / "main.tf").read_text()
     assert (workdir / "../../modules/kms/main.tf").exists()
     assert copy_terraform(tmp_path / "again") == tmp_path / "again" / "envs" / "staging"
+
+
+_SECRET_RACE = """
+Error: creating Secrets Manager Secret (notegen-staging/neo4j-tls): operation error Secrets Manager: \
+CreateSecret, https response error StatusCode: 400, RequestID: 9a9l, ResourceExistsException: The operation \
+failed because the secret notegen-staging/neo4j-tls already exists.
+
+  with module.stack.module.secrets.aws_secretsmanager_secret.this["neo4j-tls"],
+  on ../../modules/secrets/main.tf line 3, in resource "aws_secretsmanager_secret" "this":
+   3: resource "aws_secretsmanager_secret" "this" {
+"""
+
+
+def test_a_create_the_sdk_retried_is_found_with_its_address() -> None:
+    """Seen on moto under load (fresh-clone run of 2026-12-06): the only error is an already-existing object
+    this apply created; it is imported. Mixed with any other error, it is a real failure."""
+    (create,) = retried_creates("Plan: 3 to add\n" + _SECRET_RACE) or []
+    assert create.address == 'module.stack.module.secrets.aws_secretsmanager_secret.this["neo4j-tls"]'
+    assert (create.operation, create.name) == ("CreateSecret", "notegen-staging/neo4j-tls")
+    other = "\nError: creating EFS file system: boom\n\n  with module.a.aws_efs_file_system.this,\n"
+    assert retried_creates(_SECRET_RACE + other) is None
+    assert retried_creates(_SECRET_RACE.replace("ResourceExistsException", "AccessDeniedException")) is None
+    assert retried_creates("no error at all") is None

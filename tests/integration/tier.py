@@ -95,6 +95,35 @@ _KNOWN_TRANSIENT = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class RetriedCreate:
+    """A create the AWS SDK sent twice (the emulator under load answered the first too late): the object
+    exists, made by this very apply, but not in the state."""
+
+    address: str
+    operation: str  # CreateRole or CreateSecret: the creates seen to race, each with its import id
+    name: str
+
+
+_RETRIED_CREATE = re.compile(
+    r"^creating (?:IAM Role|Secrets Manager Secret) \((?P<name>[^)]+)\): operation error [^:]+: "
+    r"(?P<operation>CreateRole|CreateSecret), .*(?:EntityAlreadyExists|ResourceExistsException)"
+)
+_WITH = re.compile(r"^\s+with (\S+),$", re.MULTILINE)
+
+
+def retried_creates(output: str) -> list[RetriedCreate] | None:
+    """The retried creates when every error in `output` is one, else None (a real failure)."""
+    blocks = output.split("\nError: ")[1:]
+    found = []
+    for block in blocks:
+        match, where = _RETRIED_CREATE.match(block), _WITH.search(block)
+        if match is None or where is None:
+            return None
+        found.append(RetriedCreate(where.group(1), match["operation"], match["name"]))
+    return found or None
+
+
 def known_transient(output: str) -> str | None:
     """The known transient error when it is the only kind of error in `output`, else None (a real failure)."""
     errors = _ERROR.findall(output)
@@ -145,6 +174,9 @@ class Terraform:
                 timer.cancel()
                 if process.poll() is None:
                     process.kill()
+                    process.wait()
+                if process.stdout is not None:
+                    process.stdout.close()
                 with _CHILDREN_LOCK:
                     _CHILDREN.discard(process)
         output = "".join(lines)
