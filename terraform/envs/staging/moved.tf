@@ -84,3 +84,13 @@ moved {
   from = module.github
   to   = module.stack.module.github
 }
+
+moved {
+  from = module.alarms_replica
+  to   = module.stack.module.alarms_replica
+}
+
+moved {
+  from = module.dashboard
+  to   = module.stack.module.dashboard
+}
