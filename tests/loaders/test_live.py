@@ -306,17 +306,23 @@ def test_every_tabled_describer_reads_a_gone_object_as_none(aws: Clients, kind: 
 def test_alarms_are_judged_live_on_their_dimensions_and_subscribers(aws: Clients) -> None:
     """MON001 and MON002 read an alarm's dimensions and its topic's subscriptions from the live APIs."""
     efs = aws("efs").create_file_system(CreationToken="neo4j", Encrypted=True)["FileSystemId"]
+    domain = aws("opensearch").create_domain(DomainName="notegen")["DomainStatus"]["ARN"]
+    # A vault named like the domain: the live loader links the alarm's DomainName literal to it.
+    aws("backup").create_backup_vault(BackupVaultName="notegen")
     sns = aws("sns")
     topic = sns.create_topic(Name="alarms")["TopicArn"]
     silent = sns.create_topic(Name="nobody")["TopicArn"]
     subscription = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="oncall@example.com")
     cloudwatch = aws("cloudwatch")
-    for name, target in (("efs-credits", topic), ("silent", silent)):
+    for name, target, dimension in (
+        ("efs-credits", topic, {"Name": "FileSystemId", "Value": efs}),
+        ("silent", silent, {"Name": "DomainName", "Value": "notegen"}),
+    ):
         cloudwatch.put_metric_alarm(
             AlarmName=name,
             Namespace="AWS/EFS",
             MetricName="BurstCreditBalance",
-            Dimensions=[{"Name": "FileSystemId", "Value": efs}],
+            Dimensions=[dimension],
             Statistic="Minimum",
             Period=300,
             EvaluationPeriods=2,
@@ -326,6 +332,8 @@ def test_alarms_are_judged_live_on_their_dimensions_and_subscribers(aws: Clients
         )
     state = _state(
         ("aws_efs_file_system.data", {"id": efs}),
+        ("aws_backup_vault.v", {"id": "notegen", "name": "notegen"}),
+        ("aws_opensearch_domain.search", {"id": domain, "arn": domain, "domain_name": "notegen"}),
         ("aws_sns_topic.alarms", {"id": topic, "arn": topic}),
         ("aws_sns_topic.nobody", {"id": silent, "arn": silent}),
         (
@@ -345,6 +353,7 @@ def test_alarms_are_judged_live_on_their_dimensions_and_subscribers(aws: Clients
     found = {(f.rule_id, f.resource): f.status for f in engine.run(rules, Model(load.resources))}
     assert found == {
         ("MON001", "aws_efs_file_system.data"): Status.PASS,
+        ("MON001", "aws_opensearch_domain.search"): Status.PASS,
         ("MON002", "aws_cloudwatch_metric_alarm.efs"): Status.PASS,
         ("MON002", "aws_cloudwatch_metric_alarm.silent"): Status.FAIL,
     }

@@ -4,6 +4,7 @@ whose dimensions name it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from compliance.analysis.buckets import non_data_reason
 from compliance.analysis.references import names
@@ -15,6 +16,18 @@ KEYS = {
     "aws_opensearch_domain": ("DomainName", ("domain_name",)),
     "aws_s3_bucket": ("BucketName", ("bucket",)),
 }
+
+
+def _names(value: Any, store: Resource, model: Model, attributes: tuple[str, ...]) -> bool | None:
+    """Whether a dimension value names the store. A live scan links a literal to whichever applied resource
+    has it as id (a backup vault named like the domain), on both sides: the same link, or a link to a
+    resource whose id is the store's name, names it too."""
+    named = names(value, store, model, attributes)
+    if named is False and isinstance(value, Unknown):
+        own = [store.values.get(a) for a in attributes]
+        ids = {r.values.get("id") for ref in value.refs for r in model.resolve(ref)}
+        return value in own or any(isinstance(o, str) and o in ids for o in own)
+    return named
 
 
 def _watches(alarm: Resource, store: Resource, model: Model) -> bool | None:
@@ -29,12 +42,12 @@ def _watches(alarm: Resource, store: Resource, model: Model) -> bool | None:
     for found in dimensions:
         if isinstance(found, Unknown):
             # A whole map known only after apply: it watches the store if it refers to it.
-            named = names(found, store, model, attributes)
+            named = _names(found, store, model, attributes)
             if named:
                 return True
             doubtful |= named is None
         elif isinstance(found, Mapping) and dimension in found:
-            named = names(found[dimension], store, model, attributes)
+            named = _names(found[dimension], store, model, attributes)
             if named:
                 return True
             doubtful |= named is None
