@@ -68,7 +68,7 @@ setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed toolchain build/bin/.action
 ## gate: the compliance gate over our envs in HCL and plan form (pytest plugin), then the evidence bundle
 gate: setup
 	$(PY) -m tools.plan $(ENVS)
-	$(PY) -m pytest -p compliance.pytest_plugin -m compliance -q -o addopts="" \
+	$(PY) -m pytest -p compliance.pytest_plugin -m compliance -q -o addopts="--strict-markers --strict-config" \
 	  $(foreach env,$(ENVS),--compliance-path terraform/envs/$(env) --compliance-plan build/plan/$(env).json)
 	$(MAKE) --no-print-directory evidence
 

@@ -13,6 +13,20 @@ ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["tests.support.neo4j_fixture", "tests.support.opensearch_fixture"]
 
 
+# Time limits (pytest-timeout) beyond the default of pyproject's `timeout`, by marker, unless a test sets
+# its own: a test that runs terraform may wait for the first plans of both envs; an integration test may
+# wait for the emulator apply (tests/integration/pipeline.py allows it 2700 s) and the data stores' start.
+TIMEOUTS = {"integration": 3600, "terraform": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            limits = [s for name, s in TIMEOUTS.items() if item.get_closest_marker(name) is not None]
+            if limits:
+                item.add_marker(pytest.mark.timeout(max(limits)))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -125,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
     from compliance.scan import LiveAccount, scan
 
     if (args.region or args.endpoint_url) and not args.live:
-        raise UsageError("scan: --region and --endpoint-url go with --live STATE_JSON")
-    account = LiveAccount(args.region, args.endpoint_url)
+        raise UsageError("scan: --region and --endpoint-url go with --live [STATE_JSON]")
+    account = LiveAccount(tuple(args.region), args.endpoint_url)
     config = _config(args)
     rules = None
     if args.rules_dir:
@@ -149,16 +149,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _add_live_options(parser: argparse.ArgumentParser) -> None:
-    live = parser.add_argument_group("live account (read-only describes with the caller's AWS credentials)")
+    live = parser.add_argument_group(
+        "live account (read-only List/Describe/Get calls with the caller's AWS credentials)"
+    )
     live.add_argument(
         "--live",
         action="append",
+        nargs="?",
+        const=None,
         default=[],
         type=Path,
         metavar="STATE_JSON",
-        help="terraform show -json of the applied state: its objects are described live and judged",
+        help="judge what is deployed: alone, every object found in the --region(s) and the account's IAM; "
+        "with the JSON of `terraform show -json` (applied state), that state's objects at their addresses",
     )
-    live.add_argument("--region", metavar="R", help="default region of the live objects (else AWS_REGION)")
+    live.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="R",
+        help="region to scan live; repeatable (default AWS_REGION); the first is the default of a state's objects",
+    )
     live.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint (an emulator such as moto)")
 
 

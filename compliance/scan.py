@@ -106,7 +106,7 @@ def scan(
     today: dt.date | None = None,
     environ: Mapping[str, str] | None = None,
     config: Config | None = None,
-    live: Sequence[Path] = (),
+    live: Sequence[Path | None] = (),
     live_account: LiveAccount | None = None,
 ) -> ScanResult:
     """Scan every input, combine the findings, apply the waivers. Raises InputError on bad input.
@@ -114,14 +114,15 @@ def scan(
     `config` is the policy (None: the configuration file found from the first input upward, or the
     defaults): it selects the rules, overrides severities and reaches the rules as `model.settings`.
     `live` holds applied states (`terraform show -json`) whose objects are described in the account of
-    `live_account` (the caller's credentials, read-only; default region from the environment)."""
+    `live_account` (the caller's credentials, read-only; default region from the environment); a None
+    among them discovers every object of the account's regions instead."""
     if rules is None:
         from compliance.rules import RULES
 
         rules = RULES
     if not paths and not plans and not live:
         raise InputError(
-            "scan: nothing to scan: give a Terraform PATH, --plan PLAN_JSON or --live STATE_JSON"
+            "scan: nothing to scan: give a Terraform PATH, --plan PLAN_JSON or --live [STATE_JSON]"
         )
     if config is None:
         config = configuration([*paths, *plans])
@@ -207,23 +208,51 @@ def load_plan_input(path: Path) -> Loaded:
 
 @dataclass(frozen=True, slots=True)
 class LiveAccount:
-    """Where `--live` describes: a region (default: AWS_REGION) and an endpoint (an emulator in tests)."""
+    """Where `--live` describes: regions (the first is the default; else AWS_REGION) and an endpoint (an
+    emulator in tests)."""
 
-    region: str | None = None
+    region: str | tuple[str, ...] | None = None
     endpoint_url: str | None = None
 
+    def regions(self) -> tuple[str, ...]:
+        from compliance.loaders.live.account import default_region
 
-def load_live_input(path: Path, account: LiveAccount, judged_types: Iterable[str]) -> Loaded:
-    """An applied state's objects, described live with the caller's credentials (never written to)."""
-    from compliance.loaders.live.account import caller_clients, default_region, load_live, read_state
+        given = (self.region,) if isinstance(self.region, str) else tuple(self.region or ())
+        return tuple(dict.fromkeys(given)) or (default_region(None),)
 
+
+DISCOVERY = "live:discovery"
+"""The input path a discovery scan (`--live` without a state) is reported under."""
+
+
+def load_live_input(path: Path | None, account: LiveAccount, judged_types: Iterable[str]) -> Loaded:
+    """An applied state's objects (or, with `path` None, every object discovery finds in the account's
+    regions), described live with the caller's credentials (never written to)."""
+    from compliance.loaders.live.account import caller_clients, discover_live, load_live, read_state
+
+    regions = account.regions()
+    clients = caller_clients(regions[0], account.endpoint_url)
+    if path is None:
+        resources = discover_live(clients, regions)
+        where = f"{DISCOVERY}:{','.join(regions)}"
+        _check_resources(Path(where), resources)
+        return Loaded(ScanInput(where, "live", _digest_resources(resources)), resources)
     _exists(path, "state")
     state = read_state(path)
-    clients = caller_clients(default_region(account.region), account.endpoint_url)
     resources = load_live(state, clients, frozenset(judged_types))
     _check_resources(path, resources)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Loaded(ScanInput(str(path), "live", digest, str(state.get("terraform_version") or "")), resources)
+
+
+def _digest_resources(resources: Iterable[Resource]) -> str:
+    """sha256 of what discovery saw (addresses and described values, in address order)."""
+    import json
+
+    digest = hashlib.sha256()
+    for resource in sorted(resources, key=lambda r: r.address):
+        digest.update(json.dumps([resource.address, resource.values], sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def _exists(path: Path, what: str) -> None:

@@ -37,6 +37,7 @@ SERVICES: tuple[str, ...] = (
     "logs",
     "opensearch",
     "s3",
+    "scheduler",
     "secretsmanager",
     "servicediscovery",
     "sns",

@@ -17,6 +17,7 @@ from service.readiness import Probe, Readiness
 from service.settings import Settings
 from service.stores.graph import GraphStore
 from service.stores.search import SearchStore
+from service.telemetry import Telemetry
 
 log = logging.getLogger("notegen.service")
 
@@ -31,6 +32,7 @@ class Services:
     verifier: TokenVerifier
     auditor: Auditor
     readiness: Readiness
+    telemetry: Telemetry
     schema_lock: threading.Lock = field(default_factory=threading.Lock)
     schema_ready: bool = False
 
@@ -44,12 +46,15 @@ class Services:
 
 
 @contextmanager
-def build(settings: Settings) -> Iterator[Services]:
+def build(settings: Settings, telemetry: Telemetry) -> Iterator[Services]:
     with ExitStack() as stack:
         driver = clients.neo4j_driver(settings, stack)
-        graph = GraphStore(driver)
+        graph = GraphStore(driver, tracer=telemetry.tracer)
         search = SearchStore(
-            clients.opensearch_client(settings, stack), settings.opensearch_index, settings.store_timeout_s
+            clients.opensearch_client(settings, stack),
+            settings.opensearch_index,
+            settings.store_timeout_s,
+            telemetry.tracer,
         )
         azure = None
         if "azure-openai" in (settings.embedding_provider, settings.note_generator):
@@ -82,6 +87,7 @@ def build(settings: Settings) -> Iterator[Services]:
             verifier=TokenVerifier.from_json(settings.api_clients.get_secret_value()),
             auditor=Auditor(settings.audit_hmac_key.get_secret_value().encode()),
             readiness=readiness,
+            telemetry=telemetry,
         )
         try:
             services.ensure_schema()

@@ -9,13 +9,15 @@ tests/test_contract.py holds the Terraform side to exactly this.
 from __future__ import annotations
 
 from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CANADIAN_REGIONS = ("ca-central-1", "ca-west-1")
 WEAK_PASSWORDS = frozenset({"", "neo4j", "password", "changeme", "admin", "test"})
 Deploy = Literal["required", "optional", "local"]
+LOOPBACK_OTLP = ("http://127.0.0.1:", "http://localhost:")
 
 
 def setting(default: Any, deploy: Deploy, description: str, **constraints: Any) -> Any:
@@ -78,6 +80,32 @@ class Settings(BaseSettings):
     probe_timeout_s: float = setting(2.0, "optional", "readiness check timeout per store", gt=0)
     ready_cache_s: float = setting(5.0, "optional", "how long a readiness answer is reused", ge=0)
 
+    metrics_sink: Literal["stdout", "collector", "off"] = setting(
+        "stdout",
+        "optional",
+        "where the EMF metric records go: stdout (awslogs), the collector's endpoint, off",
+    )
+    metrics_endpoint: str = setting(
+        "tcp://127.0.0.1:25888",
+        "optional",
+        "the collector's EMF endpoint (tcp:// or udp://), metrics_sink=collector",
+    )
+    traces_enabled: bool = setting(True, "optional", "export OpenTelemetry traces to the collector")
+    otel_exporter_otlp_endpoint: str = setting(
+        "http://127.0.0.1:4317",
+        "optional",
+        "OTLP gRPC endpoint: the collector sidecar on the task's loopback",
+    )
+    trace_export_timeout_s: float = setting(5.0, "optional", "OTLP export timeout (background)", gt=0)
+
+    @field_validator("metrics_endpoint")
+    @classmethod
+    def endpoint_shape(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("tcp", "udp") or not parts.hostname or not parts.port:
+            raise ValueError("must be tcp://host:port or udp://host:port")
+        return value
+
     @model_validator(mode="after")
     def refuse_unsafe(self) -> Settings:
         """Outside development: Canada, encrypted transports, signed OpenSearch, real credentials."""
@@ -96,6 +124,10 @@ class Settings(BaseSettings):
             problems.append("neo4j_password is empty or a well-known default")
         if len(self.audit_hmac_key.get_secret_value()) < 32:
             problems.append("audit_hmac_key must have at least 32 characters")
+        if self.traces_enabled and not self.otel_exporter_otlp_endpoint.startswith(LOOPBACK_OTLP):
+            problems.append(
+                "otel_exporter_otlp_endpoint must be the collector sidecar on loopback (http://127.0.0.1)"
+            )
         uses_azure = "azure-openai" in (self.embedding_provider, self.note_generator)
         if uses_azure and not self.azure_openai_endpoint.startswith("https://"):
             problems.append("azure_openai_endpoint must use https://")

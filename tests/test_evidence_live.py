@@ -10,8 +10,8 @@ from compliance.evidence.bundle import write_env
 from compliance.loaders.live import Clients
 from compliance.model import Origin
 from compliance.scan import LiveAccount
+from tests.loaders.conftest import aws as account  # noqa: F401  (moto in-process: the fixture)
 from tests.loaders.test_live import _state
-from tests.loaders.test_live import aws as account  # noqa: F401  (moto in-process: the fixture)
 
 REGION = "ca-central-1"
 

@@ -3,6 +3,7 @@ no network during a scan, no secret in any report, no escape from the scanned tr
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from collections.abc import Iterator, Mapping
@@ -24,6 +25,7 @@ from compliance.model import (
     Status,
 )
 from compliance.rules import RULES
+from compliance.scan import scan
 from tests.fuzz.runner import assert_clean, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,12 +62,77 @@ class AllUnknown(Mapping[str, Any]):
         return 0
 
 
+# Rules that judge a resource only when something else makes it theirs (a secret-looking name, the
+# provider named aws, a Neo4j task, a data store's group) say nothing about an anonymous all-unknown
+# resource; each gets an input that is theirs, whose decisive value is unknown.
+NAMED: dict[str, tuple[str, str, Mapping[str, Any]]] = {
+    "SEC003": ("terraform_output", "db_password", AllUnknown()),
+    "SEC004": ("terraform_variable", "db_password", {"type": "string", "default": UNKNOWN}),
+    "SEC005": ("provider", "aws", AllUnknown()),
+}
+IN_CONTEXT = {
+    "RES001": """
+variable "region" { type = string }
+provider "aws" {
+  region = var.region
+}
+resource "aws_s3_bucket" "b" {}
+""",
+    "NET006": """
+variable "subnets" { type = list(string) }
+variable "public" { type = bool }
+resource "aws_ecs_task_definition" "neo4j" {
+  family                = "neo4j"
+  container_definitions = jsonencode([{ name = "neo4j", image = "neo4j:5.15-community" }])
+}
+resource "aws_ecs_service" "r" {
+  name            = "neo4j"
+  task_definition = aws_ecs_task_definition.neo4j.arn
+  network_configuration {
+    subnets          = var.subnets
+    assign_public_ip = var.public
+  }
+}
+""",
+    "NET011": """
+variable "ingress" { type = any }
+resource "aws_security_group" "r" {
+  name = "search"
+  dynamic "ingress" {
+    for_each = var.ingress
+    content {
+      protocol    = "tcp"
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      cidr_blocks = ingress.value.cidrs
+    }
+  }
+}
+resource "aws_opensearch_domain" "d" {
+  domain_name = "d"
+  vpc_options {
+    subnet_ids         = ["subnet-1"]
+    security_group_ids = [aws_security_group.r.id]
+  }
+}
+""",
+}
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_an_unknown_value_never_passes(rule: Rule) -> None:
-    """A resource of the rule's type whose every attribute is unknown is never judged pass."""
-    for type_ in rule.types:
-        for finding in run([rule], Model((resource(AllUnknown(), type_),))):
-            assert finding.status is not Status.PASS, (rule.id, type_, finding.message)
+def test_an_unknown_value_never_passes(rule: Rule, tmp_path: Path) -> None:
+    """An unknown input that matters to the rule is judged unknown or fail: never pass, never nothing."""
+    findings = [f for type_ in rule.types for f in run([rule], Model((resource(AllUnknown(), type_),)))]
+    if rule.id in NAMED:
+        type_, name, values = NAMED[rule.id]
+        findings += run([rule], Model((dataclasses.replace(resource(values, type_), name=name),)))
+    if rule.id in IN_CONTEXT:
+        (tmp_path / ".git").mkdir()
+        (tmp_path / "main.tf").write_text(IN_CONTEXT[rule.id])
+        findings += scan(paths=[tmp_path], rules=[rule]).findings
+    assert findings, f"{rule.id}: no finding, so no unknown input reached the rule (add one above)"
+    for finding in findings:
+        assert finding.status in (Status.UNKNOWN, Status.FAIL), (rule.id, finding.resource, finding.message)
 
 
 def test_a_rule_that_raises_becomes_a_failing_finding() -> None:

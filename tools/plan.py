@@ -58,10 +58,23 @@ def plan_env(name: str, endpoint_url: str, run_dir: Path) -> Path:
     """init + plan + show -json for one env; returns the path of its plan JSON."""
     copy = run_dir / name / "terraform"
     copy_tree(copy)
-    root = copy / "envs" / name
+    show = plan_root(name, copy / "envs" / name, endpoint_url)
+    PLAN_DIR.mkdir(parents=True, exist_ok=True)
+    output = PLAN_DIR / f"{name}.json"
+    partial = PLAN_DIR / f".{name}.json.{os.getpid()}"
+    partial.write_text(show + "\n")
+    partial.replace(output)  # atomic: a concurrent reader sees the old or the new plan, never half of one
+    return output
+
+
+def plan_root(name: str, root: Path, endpoint_url: str, *, init: bool = True) -> str:
+    """(init +) plan + show -json of an env root pointed at the emulator; returns the plan JSON text.
+
+    AWS_ENDPOINT_URL sends any service without an endpoint in the override to the emulator too."""
     write_override(root, endpoint_url)
-    env = terraform_environment(FAKE_CREDENTIALS)
-    checked(run(f"{name}: init", ("terraform", "init", "-input=false", "-no-color"), root, env))
+    env = terraform_environment({**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint_url})
+    if init:
+        checked(run(f"{name}: init", ("terraform", "init", "-input=false", "-no-color"), root, env))
     checked(
         run(
             f"{name}: plan",
@@ -73,12 +86,7 @@ def plan_env(name: str, endpoint_url: str, run_dir: Path) -> Path:
     show = checked(
         run(f"{name}: show", ("terraform", "show", "-json", "-no-color", "plan.tfplan"), root, env)
     )
-    PLAN_DIR.mkdir(parents=True, exist_ok=True)
-    output = PLAN_DIR / f"{name}.json"
-    partial = PLAN_DIR / f".{name}.json.{os.getpid()}"
-    partial.write_text(show.output + "\n")
-    partial.replace(output)  # atomic: a concurrent reader sees the old or the new plan, never half of one
-    return output
+    return show.output
 
 
 def _raise_on_signal(signum: int, _frame: FrameType | None) -> None:

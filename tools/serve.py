@@ -1,7 +1,8 @@
 """make serve: the API on http://127.0.0.1:PORT (default 8000) against native Neo4j and OpenSearch servers.
 
 A bearer token for this run is printed once (its digest is the only client); Ctrl-C stops the API and
-both servers. Settings not set here come from the environment as usual (e.g. LOG_LEVEL)."""
+both servers. Settings not set here come from the environment as usual (e.g. LOG_LEVEL). Traces are off
+unless TRACES_ENABLED is set: no collector listens on a developer's machine."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def main() -> int:
         {"client": "developer", "scopes": ["read", "write", "delete"], "token_sha256": token_digest(token)}
     ]
     port = int(os.environ.get("PORT", "8000"))
+    tracing = {} if "TRACES_ENABLED" in os.environ else {"traces_enabled": False}
     with started_stores() as (graph, search):
         settings = local_settings(
             graph,
@@ -32,6 +34,7 @@ def main() -> int:
             audit_hmac_key=SecretStr(secrets.token_urlsafe(32)),
             host="127.0.0.1",
             port=port,
+            **tracing,
         )
         print(
             f"NoteGen API on http://127.0.0.1:{port} (OpenAPI: /docs); this run's token:\n"

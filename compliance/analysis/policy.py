@@ -407,3 +407,14 @@ def unreadable(policies: Policies) -> list[str]:
 def allows(policies: Policies) -> Iterator[tuple[str, Statement]]:
     """(where, statement) for each Allow statement, `where` naming the policy and the statement."""
     return ((f"{label} {s.label}", s) for label, d in policies for s in allow_statements(d))
+
+
+def granting(policies: Policies, action: str, doubts: list[str]) -> Iterator[tuple[str, Statement]]:
+    """(where, statement) for each Allow statement granting `action`; a statement whose Action is unknown
+    is added to `doubts` instead."""
+    for where, statement in allows(policies):
+        passes = grants(statement, action)
+        if passes is None:
+            doubts.append(f"{where}: an Action is unknown, it may grant {action}")
+        elif passes:
+            yield where, statement

@@ -65,17 +65,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--live",
         action="append",
         default=[],
-        metavar="ENV=STATE_JSON",
-        help="add a live section: the env's applied state described read-only with the caller's credentials",
+        metavar="ENV[=STATE_JSON]",
+        help="add a live section, read-only with the caller's credentials: ENV alone, every object found in "
+        "the --region(s) and the account's IAM; ENV=STATE_JSON, the objects of the env's applied state",
     )
-    parser.add_argument("--region", metavar="R", help="default region of the live objects (else AWS_REGION)")
+    parser.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="R",
+        help="region to scan live; repeatable (default AWS_REGION); the first is the default of a state's objects",
+    )
     parser.add_argument("--endpoint-url", metavar="URL", help="AWS endpoint for --live (an emulator)")
 
 
 def run(args: argparse.Namespace) -> int:
     plans = _plans(args.envs, args.plan, args.no_plan)
-    states = {name: Path(path) for name, path in (_pair(item, "--live") for item in args.live)}
-    account = LiveAccount(args.region, args.endpoint_url)
+    discovered = {item for item in args.live if "=" not in item}
+    states = {name: Path(path) for name, path in (_pair(i, "--live") for i in args.live if "=" in i)}
+    account = LiveAccount(tuple(args.region), args.endpoint_url)
     key = _signing_key(os.environ)
     if key is None:
         print(
@@ -95,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 renderer.render,
                 states.get(env_dir.name),
                 account,
+                discover=env_dir.name in discovered,
             )
             failed_checkov = failed_checkov or bool(report.checkov and report.checkov.count("failed"))
             signed = f"signed, key sha256:{report.signature}" if report.signature else "NOT signed"
@@ -136,9 +145,11 @@ def write_env(
     render_pdf: Callable[[str], bytes] = pdf.render_pdf,
     live: Path | None = None,
     account: LiveAccount | None = None,
+    discover: bool = False,
 ) -> Report:
     """Scan one env and write its bundle to output_dir/<env>/; returns what the report shows. With `live`
-    (the env's applied state) its objects are described read-only in `account` and judged too."""
+    (the env's applied state) its objects are described read-only in `account` and judged too; with
+    `discover`, every object discovery finds in `account` is."""
     if not env_dir.is_dir():
         raise InputError(f"{env_dir}: env root not found (expected a Terraform root directory)")
     running = checkov.start(checkov.executable(), env_dir) if with_checkov else None
@@ -147,7 +158,7 @@ def write_env(
             paths=[env_dir],
             plans=[plan] if plan else [],
             waivers=waivers,
-            live=[live] if live else [],
+            live=[*([live] if live else []), *([None] if discover else [])],
             live_account=account,
         )
     except BaseException:

@@ -17,6 +17,7 @@ def scope(report: Report) -> str:
     run = report.run
     hcl = [i.path for i in run.inputs if i.kind == "hcl"]
     plans = [i.path for i in run.inputs if i.kind == "plan"]
+    live = [i.path for i in run.inputs if i.kind == "live"]
     failing = [f for f in report.findings if f.failing]
     waived = [f for f in report.findings if f.status is Status.WAIVED]
     families = sorted({rule.family for rule in report.rules})
@@ -34,12 +35,23 @@ def scope(report: Report) -> str:
         f"<p><b>Scope.</b> Environment <b>{escape(run.env)}</b>, judged {escape(run.generated_at)} against "
         f"{len(report.rules)} rules ({escape(', '.join(families))}) from its Terraform source "
         f"({escape(', '.join(hcl) or 'none')}) and its plan ({escape(', '.join(plans) or 'none: HCL only')}). "
-        "The deployed infrastructure was not inspected (no live scan): this evidence covers what the "
-        "configuration declares, not what runs.</p>"
+        f"{_live_scope(live)}</p>"
         f"<p><b>Executive summary.</b> {escape(passing)}. {escape(verdict)}; {len(waived)} findings waived "
         f"with a recorded justification. {len(_resources(report.findings))} distinct resources were "
         "judged.</p>"
         f'<p class="note">{escape(integrity_note(report.signature))}</p>'
+    )
+
+
+def _live_scope(live: Sequence[str]) -> str:
+    if not live:
+        return (
+            "The deployed infrastructure was not inspected (no live scan): this evidence covers what the "
+            "configuration declares, not what runs."
+        )
+    return (
+        f"The deployed infrastructure was inspected too, read-only ({escape(', '.join(live))}): live findings "
+        "judge what runs."
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
 
+from service import instrumented
 from service.chunking import NAMESPACE
 from service.deps import ServicesDep, WriteAudit
 from service.models import NoteOut
@@ -18,12 +19,13 @@ TranscriptId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 
 @router.post("/{transcript_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut)
 def generate(transcript_id: TranscriptId, services: ServicesDep, audit: WriteAudit) -> NoteOut:
+    timed = services.telemetry.metrics.timed("NoteGenerationLatency")
     owner = services.graph.transcript_owner(transcript_id)
-    with audit("note.generate", owner[0] if owner else None):
+    with audit("note.generate", owner[0] if owner else None), timed:
         lines = services.search.transcript_lines(transcript_id) if owner else []
         if not lines:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such transcript")
-        soap = services.generator.generate(lines)
+        soap = instrumented.generate(services, lines)
         note_id = str(uuid.uuid5(NAMESPACE, f"{transcript_id}|{services.generator.name}"))
         created = datetime.now(UTC)
         services.graph.add_note(transcript_id, note_id, services.generator.name, created, soap)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, status
 
 from service.chunking import chunk_turns, transcript_id
 from service.deps import ServicesDep, WriteAudit
+from service.instrumented import embed
 from service.models import TranscriptIn, TranscriptOut
 
 router = APIRouter(prefix="/v1/transcripts", tags=["transcripts"])
@@ -20,12 +21,13 @@ def ingest(body: TranscriptIn, services: ServicesDep, audit: WriteAudit) -> Tran
         services.ensure_schema()
         tid = transcript_id(body)
         chunks = chunk_turns(body)
-        vectors = services.embedder.embed([chunk.text for chunk in chunks])
+        vectors = embed(services, [chunk.text for chunk in chunks])
         # Graph first: an encounter of another patient is refused before anything is indexed.
         services.graph.link_transcript(
             body.patient_ref, body.encounter_ref, tid, len(chunks), datetime.now(UTC), body.recorded_at
         )
         services.search.index_chunks(body.patient_ref, body.encounter_ref, tid, chunks, vectors)
+    services.telemetry.metrics.record("IngestCount", len(chunks))
     return TranscriptOut(
         transcript_id=tid,
         patient_ref=body.patient_ref,

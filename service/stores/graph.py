@@ -10,8 +10,10 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
+from opentelemetry.trace import NoOpTracer, Tracer
 
 from service.models import EncounterGraph, PatientGraph, Soap
+from service.tracing import traced
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT patient_id IF NOT EXISTS FOR (n:Patient) REQUIRE n.id IS UNIQUE",
@@ -83,10 +85,12 @@ class EncounterConflictError(Exception):
 
 
 class GraphStore:
-    def __init__(self, driver: Driver, database: str | None = None) -> None:
+    def __init__(self, driver: Driver, database: str | None = None, tracer: Tracer | None = None) -> None:
         self.driver = driver
         self.database = database
+        self.tracer = tracer or NoOpTracer()
 
+    @traced("neo4j", "ensure_schema")
     def ensure_schema(self) -> None:
         with self.driver.session(database=self.database) as session:
             for statement in CONSTRAINTS:
@@ -106,6 +110,7 @@ class GraphStore:
         with self.driver.session(database=self.database) as session:
             return session.execute_read(work)
 
+    @traced("neo4j", "link_transcript")
     def link_transcript(
         self,
         patient: str,
@@ -126,15 +131,18 @@ class GraphStore:
         with self.driver.session(database=self.database) as session:
             session.execute_write(work)
 
+    @traced("neo4j", "transcript_owner")
     def transcript_owner(self, transcript: str) -> tuple[str, str] | None:
         rows = self.read(TRANSCRIPT_OWNER, transcript=transcript)
         return (rows[0]["patient"], rows[0]["encounter"]) if rows else None
 
+    @traced("neo4j", "add_note")
     def add_note(self, transcript: str, note: str, generator: str, at: datetime, soap: Soap) -> None:
         self.write(
             ADD_NOTE, transcript=transcript, note=note, generator=generator, at=at, **soap.model_dump()
         )
 
+    @traced("neo4j", "patient_graph")
     def patient_graph(self, patient: str) -> PatientGraph | None:
         rows = self.read(PATIENT_GRAPH, patient=patient)
         if not rows:
@@ -146,10 +154,12 @@ class GraphStore:
         ]
         return PatientGraph(patient_ref=patient, encounters=encounters)
 
+    @traced("neo4j", "delete_patient")
     def delete_patient(self, patient: str) -> int:
         rows = self.write(DELETE_PATIENT, patient=patient)
         return int(rows[0]["deleted"]) if rows else 0
 
+    @traced("neo4j", "count_patient")
     def count_patient(self, patient: str) -> int:
         return int(self.read(COUNT_PATIENT, patient=patient)[0]["nodes"])
 

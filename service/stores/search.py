@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
+from opentelemetry.trace import NoOpTracer, Tracer
 
 from service.chunking import Chunk
 from service.models import Hit
+from service.tracing import note, traced
 
 
 def index_body(dimension: int) -> dict[str, Any]:
@@ -37,11 +39,15 @@ def index_body(dimension: int) -> dict[str, Any]:
 
 
 class SearchStore:
-    def __init__(self, client: OpenSearch, index: str, timeout_s: float) -> None:
+    def __init__(
+        self, client: OpenSearch, index: str, timeout_s: float, tracer: Tracer | None = None
+    ) -> None:
         self.client = client
         self.index = index
         self.timeout_s = timeout_s
+        self.tracer = tracer or NoOpTracer()
 
+    @traced("opensearch", "ensure_index")
     def ensure_index(self, dimension: int) -> None:
         if not self.client.indices.exists(index=self.index):
             self.client.indices.create(index=self.index, body=index_body(dimension))
@@ -53,6 +59,7 @@ class SearchStore:
                 f"index {self.index} holds {current}-dimension vectors, the embedder makes {dimension}"
             )
 
+    @traced("opensearch", "index_chunks")
     def index_chunks(
         self,
         patient: str,
@@ -77,8 +84,10 @@ class SearchStore:
             }
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
+        note("notegen.chunks", len(actions))
         helpers.bulk(self.client, actions, refresh="wait_for", request_timeout=self.timeout_s * 6)
 
+    @traced("opensearch", "search")
     def search(
         self, vector: list[float], k: int, patient: str | None = None, encounter: str | None = None
     ) -> list[Hit]:
@@ -91,9 +100,14 @@ class SearchStore:
         if filters:
             knn["filter"] = {"bool": {"filter": filters}}
         body = {"size": k, "_source": {"excludes": ["embedding"]}, "query": {"knn": {"embedding": knn}}}
+        note("notegen.k", k)
+        note("notegen.filtered", bool(filters))
         response = self.client.search(index=self.index, body=body, request_timeout=self.timeout_s)
-        return [Hit(**hit["_source"], score=float(hit["_score"])) for hit in response["hits"]["hits"]]
+        hits = response["hits"]["hits"]
+        note("notegen.hits", len(hits))
+        return [Hit(**hit["_source"], score=float(hit["_score"])) for hit in hits]
 
+    @traced("opensearch", "transcript_lines")
     def transcript_lines(self, transcript: str, limit: int = 5_000) -> list[str]:
         body = {
             "size": limit,
@@ -104,6 +118,7 @@ class SearchStore:
         response = self.client.search(index=self.index, body=body, request_timeout=self.timeout_s)
         return [line for hit in response["hits"]["hits"] for line in hit["_source"]["text"].split("\n")]
 
+    @traced("opensearch", "delete_patient")
     def delete_patient(self, patient: str, page: int = 500) -> int:
         """Finds the patient's chunks page by page and bulk-deletes them (no _delete_by_query: it lives in
         the reindex module, which a minimal node may lack; this works on every node)."""
@@ -119,6 +134,7 @@ class SearchStore:
                 "hits"
             ]
             if not hits:
+                note("notegen.deleted", deleted)
                 return deleted
             actions = [{"_op_type": "delete", "_index": self.index, "_id": hit["_id"]} for hit in hits]
             done, _ = helpers.bulk(
@@ -127,6 +143,7 @@ class SearchStore:
             deleted += done
             body["search_after"] = hits[-1]["sort"]
 
+    @traced("opensearch", "count_patient")
     def count_patient(self, patient: str) -> int:
         response = self.client.count(
             index=self.index,

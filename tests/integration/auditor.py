@@ -33,6 +33,8 @@ def live_auditor(applied: Pipeline, monkeypatch: pytest.MonkeyPatch, enforce: bo
     if USER not in {u["UserName"] for u in admin.list_users()["Users"]}:
         admin.create_user(UserName=USER)
     admin.put_user_policy(UserName=USER, PolicyName="live-scan", PolicyDocument=json.dumps(policy))
+    for old in admin.list_access_keys(UserName=USER)["AccessKeyMetadata"]:  # IAM allows two keys a user
+        admin.delete_access_key(UserName=USER, AccessKeyId=old["AccessKeyId"])
     key = admin.create_access_key(UserName=USER)["AccessKey"]
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+import pytest
+
 from emulator.localstack import LocalStackServer
 from emulator.moto import MotoServer
 from emulator.process import rss_mib
@@ -25,6 +27,17 @@ from tests.integration.tier import kill_terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "build" / "emulators"
+BACKENDS = ("moto", "localstack")
+
+
+def selected_backends() -> tuple[str, ...]:
+    """INTEGRATION_EMULATORS (set by `make integration` from AWS_EMULATOR); both by default (`make test`)."""
+    raw = os.environ.get("INTEGRATION_EMULATORS", ",".join(BACKENDS))
+    chosen = tuple(b.strip() for b in raw.split(",") if b.strip())
+    unknown = [b for b in chosen if b not in BACKENDS]
+    if unknown or not chosen:
+        raise pytest.UsageError(f"INTEGRATION_EMULATORS={raw!r}: choose from {', '.join(BACKENDS)}")
+    return chosen
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -16,7 +17,15 @@ from typing import Any
 
 from emulator.moto import FAKE_CREDENTIALS
 from tests.integration.coverage import not_covered
-from tests.integration.tier import Progress, Subset, Terraform, covered_subset, graph_dependencies
+from tests.integration.tier import (
+    Progress,
+    Subset,
+    Terraform,
+    TerraformError,
+    covered_subset,
+    graph_dependencies,
+    known_transient,
+)
 from tools.plan import copy_tree
 from tools.terraform_check import terraform_environment as tools_environment
 
@@ -40,10 +49,17 @@ def terraform_environment(endpoint_url: str) -> dict[str, str]:
     )
 
 
-def copy_terraform(destination: Path) -> Path:
-    """A private copy of terraform/ (modules resolve by relative path); the envs' own files stay untouched."""
+def copy_terraform(destination: Path, root: Path | None = None) -> Path:
+    """A private copy of terraform/ (modules resolve by relative path); the envs' own files stay untouched.
+    `root`: another root's *.tf placed beside the envs (the seeded violations) and used instead of staging."""
     copy_tree(destination)
-    return destination / "envs" / ENV
+    if root is None:
+        return destination / "envs" / ENV
+    workdir = destination / "envs" / root.name
+    workdir.mkdir(parents=True, exist_ok=True)
+    for source in root.glob("*.tf"):
+        shutil.copyfile(source, workdir / source.name)
+    return workdir
 
 
 @dataclass
@@ -54,6 +70,8 @@ class Pipeline:
     endpoint_url: str
     write_override: Callable[[Path, str], Any]
     extra_vars: Mapping[str, str] = field(default_factory=dict)
+    root: Path | None = None  # another Terraform root than staging (tests/integration/violations)
+    check_drift: bool = True  # re-plan after apply (the drift check)
     progress: Progress = field(init=False)
     workdir: Path = field(init=False)
     terraform: Terraform = field(init=False)
@@ -62,13 +80,15 @@ class Pipeline:
     state: dict[str, Any] = field(default_factory=dict)
     replan: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    retried: list[str] = field(default_factory=list)  # known transient errors an apply was retried after
     error: BaseException | None = None
     _thread: threading.Thread | None = None
     _done: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self.progress = Progress(self.backend)
-        self.out = BUILD / self.backend
+        label = self.backend if self.root is None else f"{self.backend}-{self.root.name}"
+        self.progress = Progress(label)
+        self.out = BUILD / label
         self.out.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -83,7 +103,7 @@ class Pipeline:
         return tuple(f"-var={k}={v}" for k, v in sorted(self.extra_vars.items()))
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"apply-{self.backend}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"apply-{self.progress.backend}", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -102,7 +122,7 @@ class Pipeline:
     def _steps(self) -> None:
         started = time.monotonic()
         with self._timed("prepare_s", "copying terraform/ and writing the emulator override"):
-            self.workdir = copy_terraform(self.out / "terraform")
+            self.workdir = copy_terraform(self.out / "terraform", self.root)
             self.write_override(self.workdir, self.endpoint_url)
             log = self.out / "terraform.log"
             log.write_text("")
@@ -120,19 +140,36 @@ class Pipeline:
         with self._timed(
             "apply_s", "terraform apply (the OpenSearch domain alone waits ~10 min in the provider)"
         ):
-            self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
+            self._apply()
         with self._timed("state_s", "reading the applied state"):
             self.state = self.terraform.json("show", "-json")
             self._save("state.json", self.state)
-        with self._timed("replan_s", "re-plan after apply (drift check)"):
-            self.terraform(
-                "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=replan.tfplan",
-                *self.var_args, *self.targets, ok_codes=(0, 2),
-            )  # fmt: skip
-            self.replan = self.terraform.json("show", "-json", "replan.tfplan")
-            self._save("replan.json", self.replan)
+        if self.check_drift:
+            with self._timed("replan_s", "re-plan after apply (drift check)"):
+                self.terraform(
+                    "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=replan.tfplan",
+                    *self.var_args, *self.targets, ok_codes=(0, 2),
+                )  # fmt: skip
+                self.replan = self.terraform.json("show", "-json", "replan.tfplan")
+                self._save("replan.json", self.replan)
         self.timings["pipeline_s"] = round(time.monotonic() - started, 1)
         self.progress.enter("applied and re-planned")
+
+    def _apply(self) -> None:
+        """Apply the saved plan; on the one known transient error (tier.known_transient) and only then, plan
+        and apply once more, and record it. Any other error, or the same one twice, fails the pipeline."""
+        try:
+            self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
+        except TerraformError as error:
+            transient = known_transient(error.output)
+            if transient is None:
+                raise
+            self.retried.append(transient)
+            with self.terraform.log.open("a") as log:
+                log.write(f"\n# known transient, applying once more: {transient}\n")
+            self.progress.enter(f"retrying the apply once after a known transient: {transient}")
+            self.terraform("plan", "-input=false", "-no-color", "-out=tfplan", *self.var_args, *self.targets)
+            self.terraform("apply", "-input=false", "-no-color", "-auto-approve", "tfplan", timeout=2700)
 
     def _covered_subset(self) -> Subset:
         """From `terraform graph` alone (no extra plan): resources by config address and their dependencies."""

@@ -75,6 +75,13 @@ AGREEMENT_QUIRKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
         "has no such property, and the runtime loader never reads secret values",
     ),
     (
+        BOTH,
+        "*aws_lambda_function.*",
+        "ENC034",
+        "ENC034 reads the function's code where the configuration shows it (a local zip or archive_file); "
+        "the live describer reads the function's configuration only and never downloads its code",
+    ),
+    (
         LOCALSTACK,
         "*aws_opensearch_domain.*",
         "*",

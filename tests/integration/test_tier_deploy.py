@@ -6,7 +6,7 @@ moto: deploy for real (register, update, steady state), then re-plan. moto has n
 sets the service's desired count to what it is (1), which moto answers by reporting that many tasks running;
 the load balancer serves no traffic on moto, so /livez and /readyz are left to tests/test_deploy.py.
 LocalStack community answers 501 for ECS: the test asserts the tool fails closed on it (exit 1, one line,
-nothing changed) and records that the deploy could not be exercised there.
+nothing changed), then skips: the deploy itself is not exercised there.
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ def _deploy(endpoint_url: str, cluster: str, service: str, image: str) -> subpro
 def test_a_plan_after_a_deploy_changes_nothing(applied: Pipeline, report: dict[str, Any]) -> None:
     if applied.backend == "localstack":
         _fails_closed_without_ecs(applied.endpoint_url, report)
-        return
+        pytest.skip(
+            "left out on localstack: the deploy itself (LocalStack community has no ECS); checked only that "
+            "tools.deploy fails closed there"
+        )
     values = {r.address: r.values for r in state_resources(applied.state)}
     service, first = values[SERVICE], values[FIRST_REVISION]
     cluster = str(service["cluster"]).rsplit("/", 1)[-1]

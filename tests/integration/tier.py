@@ -81,6 +81,27 @@ def kill_terraform() -> None:
 class TerraformError(RuntimeError):
     """A terraform command failed; the message carries the tail of its output and the log path."""
 
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+_ERROR = re.compile(r"^Error: (.*)$", re.MULTILINE)
+# The AWS SDK retried a CreateRole that had already succeeded (LocalStack under load): the retry's 409 is the
+# only error. The role's name comes from name_prefix, so a second apply creates it under a fresh name.
+_KNOWN_TRANSIENT = re.compile(
+    r"creating IAM Role \((s3-replication-[0-9a-f]+)\): operation error IAM: CreateRole, .*"
+    r"EntityAlreadyExists: Role with name \1 already exists"
+)
+
+
+def known_transient(output: str) -> str | None:
+    """The known transient error when it is the only kind of error in `output`, else None (a real failure)."""
+    errors = _ERROR.findall(output)
+    if errors and all(_KNOWN_TRANSIENT.search(error) for error in errors):
+        return "; ".join(errors)
+    return None
+
 
 @dataclass
 class Terraform:
@@ -130,7 +151,8 @@ class Terraform:
         if code not in ok_codes:
             tail = "\n".join(output.splitlines()[-40:])
             raise TerraformError(
-                f"terraform {' '.join(args)} exited {code} in {self.workdir}:\n{tail}\n(log: {self.log})"
+                f"terraform {' '.join(args)} exited {code} in {self.workdir}:\n{tail}\n(log: {self.log})",
+                output,
             )
         return code, output
 
@@ -340,7 +362,7 @@ class Disagreement:
 class Agreement:
     compared: int  # (rule, resource) pairs the plan judged in scope
     agreed: int
-    resolved: tuple[Disagreement, ...]  # the plan could not know (UNKNOWN); live could
+    resolved: tuple[Disagreement, ...]  # the plan could not know (UNKNOWN); live could, and did not fail
     live_only: tuple[Disagreement, ...]  # not applicable before apply (value unknown then), judged live
     disagreements: tuple[Disagreement, ...]
     explained: tuple[tuple[Disagreement, str], ...]
@@ -354,9 +376,10 @@ def compare_findings(
 ) -> Agreement:
     """Every (rule, resource) the plan judged within scope must be judged live with the same status.
 
-    A plan UNKNOWN is resolved by whatever live says (the plan could not know). A judgment made only live is
-    reported, not failed. A disagreement that `explain` justifies (an emulator that does not store a setting,
-    a property of Terraform state rather than of the live object) stays visible with its reason.
+    A plan UNKNOWN that live judges without failing is resolved (the plan could not know); a live FAIL the
+    plan did not show (plan UNKNOWN, or not judged before apply) is a disagreement: the gate let through
+    what the live account fails. A disagreement that `explain` justifies (an emulator that does not store a
+    setting, a property of Terraform state rather than of the live object) stays visible with its reason.
     """
     planned = {(f.rule_id, f.resource): f for f in plan if scope(f.resource)}
     observed = {(f.rule_id, f.resource): f for f in live if scope(f.resource)}
@@ -377,12 +400,15 @@ def compare_findings(
             live=after.status.value if after else "not judged",
             detail=(after.message if after else before.message if before else ""),
         )
-        if before is None:
+        live_fail = after is not None and after.status is Status.FAIL
+        if (reason := explain(*key)) is not None:
+            explained.append((item, reason))
+        elif live_fail:
+            disagreements.append(item)
+        elif before is None:
             live_only.append(item)
         elif before.status is Status.UNKNOWN:
             resolved.append(item)
-        elif (reason := explain(*key)) is not None:
-            explained.append((item, reason))
         else:
             disagreements.append(item)
     return Agreement(

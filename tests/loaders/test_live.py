@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from compliance import engine
 from compliance.loaders.live import Clients, link_references, load_runtime, state_resources
@@ -17,16 +15,6 @@ from compliance.model import Model, Origin, Status, Unknown
 from compliance.rules import RULES
 
 REGION = "ca-central-1"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    with mock_aws():
-        yield Clients(REGION)
 
 
 def _state(*resources: tuple[str, dict[str, Any]], child: str = "") -> dict[str, Any]:
@@ -261,6 +249,7 @@ def test_link_references_leaves_own_identifiers_and_policies() -> None:
 
 TABLED = (
     *NETWORK_DESCRIBERS,
+    "aws_scheduler_schedule",
     "aws_efs_file_system",
     "aws_efs_mount_target",
     "aws_efs_access_point",

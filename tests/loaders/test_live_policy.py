@@ -35,9 +35,9 @@ MOTO_NAMES = {
     "s3:GetBucketPublicAccessBlock": "s3:ListBucket",
     "s3:GetReplicationConfiguration": "s3:ListBucket",
 }
-# moto rejects the signature of every EFS, OpenSearch, Backup and Lambda (REST-JSON) request once IAM is
+# moto rejects the signature of every EFS, OpenSearch, Backup, Lambda and Scheduler (REST-JSON) request once IAM is
 # enforced (SignatureDoesNotMatch, whatever the policy): their describers cannot be checked against it here.
-MOTO_UNSIGNABLE = ("aws_efs_", "aws_opensearch_", "aws_backup_", "aws_lambda_")
+MOTO_UNSIGNABLE = ("aws_efs_", "aws_opensearch_", "aws_backup_", "aws_lambda_", "aws_scheduler_")
 
 
 def for_moto(policy: dict[str, Any]) -> dict[str, Any]:

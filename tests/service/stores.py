@@ -24,6 +24,7 @@ def store_settings(neo4j: Neo4jServer, search: OpenSearchServer, **overrides: An
         "opensearch_index": f"chunks-{uuid.uuid4().hex[:12]}",
         "probe_timeout_s": 2.0,
         "ready_cache_s": 0.0,
+        "trace_export_timeout_s": 1.0,  # no collector here: each app's shutdown gives up after 1 s
     }
     values.update(overrides)
     return local_settings(neo4j, search, **values)

@@ -20,7 +20,17 @@ from compliance.loaders.live.aws import Clients, arn_region
 from compliance.loaders.live.describers import DESCRIBERS, Describer
 from compliance.model import Origin, Resource, Source, Unknown
 
-__all__ = ["Clients", "RuntimeLoad", "StateResource", "link_references", "load_runtime", "state_resources"]
+__all__ = [
+    "GAP",
+    "Clients",
+    "RuntimeLoad",
+    "StateResource",
+    "gap",
+    "link_references",
+    "load_runtime",
+    "resource",
+    "state_resources",
+]
 
 # Applied objects that have no live counterpart to describe: Terraform's own bookkeeping, and waiters
 # (aws_acm_certificate_validation only waits for the certificate, which is described itself).
@@ -112,11 +122,12 @@ def load_runtime(
             missing.append(item.address)
             continue
         linked = link_references(values, identifiers, item.address)
-        resources.append(_resource(item, linked, clients.region))
+        resources.append(resource(item, linked, clients.region))
     return RuntimeLoad(tuple(resources), tuple(missing), not_described)
 
 
-def _resource(item: StateResource, values: Mapping[str, Any], default_region: str) -> Resource:
+def resource(item: StateResource, values: Mapping[str, Any], default_region: str) -> Resource:
+    """The Resource of one described object: in the region of its ARN, else in `default_region`."""
     arn = values.get("arn")
     region = arn_region(arn) if isinstance(arn, str) else None
     return Resource(
@@ -159,3 +170,23 @@ def link_references(value: Any, identifiers: Mapping[str, str], own: str) -> Any
     if isinstance(value, list | tuple):
         return [link_references(item, identifiers, own) for item in value]
     return value
+
+
+GAP = "live_gap"
+"""The type of a gap resource: what a live scan could not judge (SCN002 reports it unknown)."""
+
+
+def gap(address: str, kind: str, why: str) -> Resource:
+    """What the live scan could not judge, and why, as one resource of type GAP."""
+    return Resource(
+        address=address,
+        mode="managed",
+        type=GAP,
+        name=address.rsplit(".", 1)[-1],
+        module="",
+        provider="",
+        region=None,
+        values={"type": kind, "reason": why},
+        source=Source(file=f"runtime:{address}"),
+        origin=Origin.RUNTIME,
+    )

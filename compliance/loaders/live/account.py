@@ -1,26 +1,29 @@
-"""`scan --live STATE_JSON`: the applied state names the objects, the caller's credentials describe them.
+"""`scan --live [STATE_JSON]`: the applied state names the objects (or, without one, discovery lists the
+account: compliance.loaders.live.discovery), the caller's credentials describe them.
 
 Read-only by construction: the clients refuse any operation that is not Describe/Get/List/Head
 (compliance.loaders.live.aws). What the live account cannot show is kept as a gap resource (type
 `live_gap`), which the scan reports as unknown (compliance.coverage), so the gate fails closed on it:
-an applied object that is gone, or a type some rule judges but no describer reads.
+an applied object that is gone, a type some rule judges but no describer reads, or a listing the
+endpoint failed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from compliance.loaders.live import Clients, load_runtime, state_resources
-from compliance.model import InputError, Origin, Resource, Source
+from compliance.loaders.live import Clients, gap, load_runtime, state_resources
+from compliance.loaders.live.aws import denied
+from compliance.model import InputError, Resource
 
 MAX_BYTES = 512 * 1024 * 1024
 POLICY = "compliance/loaders/live/read-only-policy.json"
 """The minimal IAM policy a live scan needs (tested sufficient against moto with IAM enforced)."""
-GAP = "live_gap"
 
 
 def read_state(path: Path) -> Mapping[str, Any]:
@@ -66,33 +69,33 @@ def load_live(
     state: Mapping[str, Any], clients: Clients, judged_types: Collection[str]
 ) -> tuple[Resource, ...]:
     """Live resources of every applied object, and a gap resource for what could not be judged live."""
-    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
-
-    try:
+    with _calls_as_input_errors():
         load = load_runtime(state, clients)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        operation = getattr(error, "operation_name", "?")
-        hint = f"; grant the policy in {POLICY}" if "Denied" in code or "Unauthorized" in code else ""
-        raise InputError(f"scan --live: {operation}: {code}: {error}{hint}") from None
-    except BotoCoreError as error:  # no credentials, endpoint unreachable...
-        raise InputError(f"scan --live: {error}") from None
     types = {item.address: item.type for item in state_resources(state)}
     gaps = [(address, "applied, but the object is gone live") for address in load.missing]
     gaps += [(a, why) for a, why in sorted(load.not_described.items()) if types[a] in judged_types]
-    return load.resources + tuple(_gap(address, types[address], why) for address, why in gaps)
+    return load.resources + tuple(gap(address, types[address], why) for address, why in gaps)
 
 
-def _gap(address: str, kind: str, why: str) -> Resource:
-    return Resource(
-        address=address,
-        mode="managed",
-        type=GAP,
-        name=address.rsplit(".", 1)[-1],
-        module="",
-        provider="",
-        region=None,
-        values={"type": kind, "reason": why},
-        source=Source(file=f"runtime:{address}"),
-        origin=Origin.RUNTIME,
-    )
+def discover_live(clients: Clients, regions: Sequence[str]) -> tuple[Resource, ...]:
+    """Every object discovery finds in `regions` (and the account's IAM), described live."""
+    from compliance.loaders.live.discovery import load_discovered
+
+    with _calls_as_input_errors():
+        return load_discovered(clients, regions)
+
+
+@contextmanager
+def _calls_as_input_errors() -> Iterator[None]:
+    """A denied call or an unreachable endpoint is bad input (one line, naming the policy when denied)."""
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+
+    try:
+        yield
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        operation = getattr(error, "operation_name", "?")
+        hint = f"; grant the policy in {POLICY}" if denied(code) else ""
+        raise InputError(f"scan --live: {operation}: {code}: {error}{hint}") from None
+    except BotoCoreError as error:  # no credentials, endpoint unreachable...
+        raise InputError(f"scan --live: {error}") from None

@@ -88,6 +88,13 @@ class Clients:
             )
         return self._clients[key]
 
+    def at(self, region: str) -> Clients:
+        """The same account and session (read-only guard included), with `region` as the default."""
+        other = Clients.__new__(Clients)
+        other.region, other.endpoint_url = region, self.endpoint_url
+        other._session, other._clients = self._session, self._clients
+        return other
+
 
 def _refuse_writes(model: Any, **_: Any) -> None:
     name = str(model.name)
@@ -99,6 +106,11 @@ def _refuse_writes(model: Any, **_: Any) -> None:
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def denied(code: str) -> bool:
+    """Whether an error code says the caller's policy does not allow the call."""
+    return "Denied" in code or "Unauthorized" in code or "NotAuthorized" in code
 
 
 def absent(call: Callable[[], T], *codes: str) -> T | None:

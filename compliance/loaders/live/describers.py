@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from compliance.loaders.live import data, network, workload
+from compliance.loaders.live import data, main_routes, network, scheduler, workload
 from compliance.loaders.live.aws import Clients
 
 Describer = Callable[[Mapping[str, Any], Clients], "dict[str, Any] | None"]
@@ -18,4 +18,6 @@ DESCRIBERS: Mapping[str, Describer] = {
     **network.DESCRIBERS,
     **data.DESCRIBERS,
     **workload.DESCRIBERS,
+    **main_routes.DESCRIBERS,
+    **scheduler.DESCRIBERS,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.analysis.policy import IDENTITY_POLICY_TYPES, allows, grants, identity_policies, unreadable
+from compliance.analysis.policy import IDENTITY_POLICY_TYPES, granting, identity_policies, unreadable
 from compliance.analysis.results import verdict
 from compliance.model import Model, Resource, Result, Rule, Severity, Unknown
 
@@ -16,13 +16,7 @@ def check(resource: Resource, model: Model) -> Result | None:
     problems: list[str] = []
     doubts = unreadable(policies)
     granted = False
-    for where, statement in allows(policies):
-        passes = grants(statement, "iam:PassRole")
-        if passes is None:
-            doubts.append(f"{where}: an Action is unknown, it may grant iam:PassRole")
-            continue
-        if not passes:
-            continue
+    for where, statement in granting(policies, "iam:PassRole", doubts):
         granted = True
         values = [v for c in statement.conditions if c.key.lower() == KEY for v in c.values]
         if not values:

@@ -94,3 +94,8 @@ moved {
   from = module.dashboard
   to   = module.stack.module.dashboard
 }
+
+moved {
+  from = module.neo4j_backup
+  to   = module.stack.module.neo4j_backup
+}

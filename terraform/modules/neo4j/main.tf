@@ -16,6 +16,9 @@ locals {
   backup_etag          = try(data.aws_s3_object.backup[0].etag, null)
   # /data of Neo4j and of the restore task: this file system, through its access point only.
   data_volume = { name = "data", file_system_id = aws_efs_file_system.this.id, access_point_id = aws_efs_access_point.this.id }
+  # Read-only mounts (the scheduled backup task); the restore task stands in when there is none, so the
+  # statement never names an empty principal list.
+  data_readers = length(var.data_readers) > 0 ? var.data_readers : [module.restore.task_role_arn]
   efs_client_access = {
     Effect = "Allow"
     Action = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
@@ -119,6 +122,14 @@ resource "aws_efs_file_system_policy" "this" {
         Effect    = "Allow"
         Principal = { AWS = [module.task.task_role_arn, module.restore.task_role_arn] }
         Action    = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+        Resource  = [aws_efs_file_system.this.arn]
+        Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn } }
+      },
+      {
+        Sid       = "ReadersThroughAccessPoint"
+        Effect    = "Allow"
+        Principal = { AWS = local.data_readers }
+        Action    = ["elasticfilesystem:ClientMount"]
         Resource  = [aws_efs_file_system.this.arn]
         Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn } }
       },

@@ -37,3 +37,18 @@ output "restore_task_definition_arn" {
   description = "ARN of the one-time restore task definition."
   value       = module.restore.task_definition_arn
 }
+
+output "access_point_id" {
+  description = "ID of the EFS access point every task mounts /data through."
+  value       = aws_efs_access_point.this.id
+}
+
+output "access_point_arn" {
+  description = "ARN of the EFS access point every task mounts /data through."
+  value       = aws_efs_access_point.this.arn
+}
+
+output "backup_object_key" {
+  description = "Key of the backup object in the backup bucket (what the restore task reads, the backup job writes)."
+  value       = var.backup.object_key
+}

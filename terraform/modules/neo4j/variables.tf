@@ -226,3 +226,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "data_readers" {
+  description = "Task role ARNs that may mount /data read-only through the access point (the scheduled backup task)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.data_readers : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", arn))])
+    error_message = "Data readers are IAM role ARNs."
+  }
+}

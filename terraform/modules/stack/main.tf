@@ -170,6 +170,33 @@ module "neo4j" {
   restore                 = var.neo4j.restore
   efs_backup_policy       = var.emulator_compat.efs_backup_policy
   tls                     = { secret_arn = module.secrets.arns["neo4j-tls"] }
+  data_readers            = [module.neo4j_backup.backup_task_role_arn]
+}
+
+# Nightly archive of the Neo4j volume (the key the restore reads, plus dated copies) and its validation.
+module "neo4j_backup" {
+  source = "../backup_jobs"
+
+  name        = "${local.name}-neo4j-backup"
+  environment = var.environment
+  cluster     = { arn = module.cluster.arn, name = module.cluster.name }
+  network = {
+    vpc_id                   = module.vpc.vpc_id
+    private_subnet_ids       = local.private
+    backup_security_group_id = module.neo4j.security_group_id
+  }
+  neo4j = {
+    service_name     = module.neo4j.service_name
+    file_system_id   = module.neo4j.file_system_id
+    file_system_arn  = module.neo4j.file_system_arn
+    access_point_id  = module.neo4j.access_point_id
+    access_point_arn = module.neo4j.access_point_arn
+  }
+  backup = { bucket_name = module.backup_bucket.id, kms_key_arn = module.kms.arn, object_key = module.neo4j.backup_object_key }
+  tls    = { secret_arn = module.secrets.arns["neo4j-tls"], kms_key_arn = module.kms.arn }
+  images = { validate = "${module.ecr.repository_url}:${var.api.image_tag}" }
+  alarm  = { topic_arn = module.alarms.topic_arn, runbook_url = "https://github.com/${var.github.repository}/blob/main/docs/runbooks/disaster-recovery.md#backup-validation" }
+  log    = local.log
 }
 
 module "backup_bucket" {
