@@ -290,3 +290,59 @@ def test_every_tabled_describer_reads_a_gone_object_as_none(aws: Clients, kind: 
         "domain_name": "gone",
     }
     assert DESCRIBERS[kind](state, aws) is None
+
+
+def test_alarms_are_judged_live_on_their_dimensions_and_subscribers(aws: Clients) -> None:
+    """MON001 and MON002 read an alarm's dimensions and its topic's subscriptions from the live APIs."""
+    efs = aws("efs").create_file_system(CreationToken="neo4j", Encrypted=True)["FileSystemId"]
+    domain = aws("opensearch").create_domain(DomainName="notegen")["DomainStatus"]["ARN"]
+    # A vault named like the domain: the live loader links the alarm's DomainName literal to it.
+    aws("backup").create_backup_vault(BackupVaultName="notegen")
+    sns = aws("sns")
+    topic = sns.create_topic(Name="alarms")["TopicArn"]
+    silent = sns.create_topic(Name="nobody")["TopicArn"]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="oncall@example.com")
+    cloudwatch = aws("cloudwatch")
+    for name, target, dimension in (
+        ("efs-credits", topic, {"Name": "FileSystemId", "Value": efs}),
+        ("silent", silent, {"Name": "DomainName", "Value": "notegen"}),
+    ):
+        cloudwatch.put_metric_alarm(
+            AlarmName=name,
+            Namespace="AWS/EFS",
+            MetricName="BurstCreditBalance",
+            Dimensions=[dimension],
+            Statistic="Minimum",
+            Period=300,
+            EvaluationPeriods=2,
+            Threshold=1e11,
+            ComparisonOperator="LessThanThreshold",
+            AlarmActions=[target],
+        )
+    state = _state(
+        ("aws_efs_file_system.data", {"id": efs}),
+        ("aws_backup_vault.v", {"id": "notegen", "name": "notegen"}),
+        ("aws_opensearch_domain.search", {"id": domain, "arn": domain, "domain_name": "notegen"}),
+        ("aws_sns_topic.alarms", {"id": topic, "arn": topic}),
+        ("aws_sns_topic.nobody", {"id": silent, "arn": silent}),
+        (
+            "aws_sns_topic_subscription.oncall",
+            {"id": subscription["SubscriptionArn"], "arn": subscription["SubscriptionArn"]},
+        ),
+        ("aws_cloudwatch_metric_alarm.efs", {"id": "efs-credits", "alarm_name": "efs-credits"}),
+        ("aws_cloudwatch_metric_alarm.silent", {"id": "silent", "alarm_name": "silent"}),
+    )
+    load = load_runtime(state, aws)
+    values = {r.address: r.values for r in load.resources}
+    # The live id is linked back to the file system it names, as a plan's reference would be.
+    assert values["aws_cloudwatch_metric_alarm.efs"]["dimensions"]["FileSystemId"].refs == (
+        "aws_efs_file_system.data",
+    )
+    rules = [rule for rule in RULES if rule.id in ("MON001", "MON002")]
+    found = {(f.rule_id, f.resource): f.status for f in engine.run(rules, Model(load.resources))}
+    assert found == {
+        ("MON001", "aws_efs_file_system.data"): Status.PASS,
+        ("MON001", "aws_opensearch_domain.search"): Status.PASS,
+        ("MON002", "aws_cloudwatch_metric_alarm.efs"): Status.PASS,
+        ("MON002", "aws_cloudwatch_metric_alarm.silent"): Status.FAIL,
+    }

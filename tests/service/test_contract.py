@@ -20,6 +20,8 @@ from service.settings import Settings, contract_fields, env_name
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVS = ("staging", "prod")
+# Read by the OpenTelemetry SDK itself, not by the settings: where the collector sidecar listens.
+OTEL_SDK = frozenset({"OTEL_EXPORTER_OTLP_ENDPOINT"})
 
 
 def task_containers(env: str) -> dict[str, dict[str, Any]]:
@@ -63,6 +65,8 @@ def drift(container: Mapping[str, Any]) -> list[str]:
     secrets = {item["name"]: item["valueFrom"] for item in container.get("secrets", [])}
     problems = []
     for name in sorted(set(environment) | set(secrets)):
+        if name in OTEL_SDK and name in environment:
+            continue
         if name not in fields:
             problems.append(f"{name} is provided but is no setting of the service")
         elif fields[name][0] == "local":
@@ -153,3 +157,16 @@ def test_the_alb_probes_livez(env_containers: tuple[str, dict[str, dict[str, Any
     env, _ = env_containers
     groups = [r for r in load_hcl([ROOT / "terraform" / "envs" / env]) if r.type == "aws_lb_target_group"]
     assert [group.values["health_check"][0]["path"] for group in groups] == ["/livez"]
+
+
+def test_the_api_exports_traces_to_the_collector_on_loopback(
+    env_containers: tuple[str, dict[str, dict[str, Any]]],
+) -> None:
+    _, containers = env_containers
+    environment = {item["name"]: item["value"] for item in containers["api"]["environment"]}
+    assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://127.0.0.1:4317"
+    collector = containers["otel-collector"]
+    assert collector["essential"] is False
+    assert re.search(r"@sha256:[0-9a-f]{64}$", collector["image"])
+    # Its configuration (yamlencode around the region and log group) is known only after apply here.
+    assert [item["name"] for item in collector["environment"]] == ["AOT_CONFIG_CONTENT"]

@@ -263,6 +263,34 @@ def metric_alarm(state: Mapping[str, Any], aws: Clients) -> Values | None:
         "actions_enabled": bool(found.get("ActionsEnabled")),
         "alarm_actions": list(found.get("AlarmActions") or ()),
         "ok_actions": list(found.get("OKActions") or ()),
+        "dimensions": _dimensions(found.get("Dimensions")),
+        "metric_query": [_metric_query(q) for q in found.get("Metrics") or ()],
+    }
+
+
+def _dimensions(found: Any) -> dict[str, Any]:
+    return {d["Name"]: d.get("Value") for d in found or () if isinstance(d, Mapping) and "Name" in d}
+
+
+def _metric_query(query: Mapping[str, Any]) -> Values:
+    """One metric math query, shaped as the provider's metric_query block (its metric as a list)."""
+    stat = query.get("MetricStat") or {}
+    metric = stat.get("Metric") or {}
+    return {
+        "id": query.get("Id"),
+        "expression": query.get("Expression"),
+        "return_data": query.get("ReturnData"),
+        "metric": [
+            {
+                "namespace": metric.get("Namespace"),
+                "metric_name": metric.get("MetricName"),
+                "dimensions": _dimensions(metric.get("Dimensions")),
+                "stat": stat.get("Stat"),
+                "period": stat.get("Period"),
+            }
+        ]
+        if metric
+        else [],
     }
 
 

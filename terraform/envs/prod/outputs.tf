@@ -52,3 +52,8 @@ output "backup_bucket" {
   description = "Bucket holding neo4j-data-volume.tar.gz (replicated to ca-west-1)."
   value       = module.stack.backup_bucket
 }
+
+output "dashboard" {
+  description = "The CloudWatch dashboard and its widgets."
+  value       = module.stack.dashboard
+}

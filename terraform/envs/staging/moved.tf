@@ -86,6 +86,16 @@ moved {
 }
 
 moved {
+  from = module.alarms_replica
+  to   = module.stack.module.alarms_replica
+}
+
+moved {
+  from = module.dashboard
+  to   = module.stack.module.dashboard
+}
+
+moved {
   from = module.neo4j_backup
   to   = module.stack.module.neo4j_backup
 }

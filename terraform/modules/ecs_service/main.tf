@@ -1,7 +1,11 @@
 # The FastAPI service on Fargate behind an internet-facing ALB that speaks only TLS 1.2+/1.3.
 locals {
   container_name = "api"
-  environment    = merge(var.environment_variables, { PORT = tostring(var.container_port) })
+  environment = merge(
+    var.environment_variables,
+    { PORT = tostring(var.container_port) },
+    var.otel_collector == null ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT = "http://${local.otlp_endpoint}" },
+  )
 
   secret_arn_list = distinct([for s in values(var.secret_arns) : s.secret_arn])
   container_secrets = concat(
@@ -214,6 +218,64 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
+# --- telemetry: the OpenTelemetry collector sidecar (OTLP on loopback in, X-Ray and EMF out) -----------------
+locals {
+  otlp_endpoint = "127.0.0.1:4317" # inside the task only: awsvpc tasks share the loopback interface
+  otel_config = yamlencode({
+    extensions = { health_check = { endpoint = "127.0.0.1:13133" } }
+    receivers  = { otlp = { protocols = { grpc = { endpoint = local.otlp_endpoint } } } }
+    processors = { batch = {} }
+    exporters = {
+      awsxray = { region = data.aws_region.this.name }
+      awsemf = {
+        region                  = data.aws_region.this.name
+        namespace               = var.otel_collector == null ? "" : var.otel_collector.metrics_namespace
+        log_group_name          = aws_cloudwatch_log_group.this.name
+        log_stream_name         = "otel-emf/{TaskId}"
+        dimension_rollup_option = "NoDimensionRollup"
+      }
+    }
+    service = {
+      extensions = ["health_check"]
+      pipelines = {
+        traces  = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsxray"] }
+        metrics = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsemf"] }
+      }
+    }
+  })
+  otel_sidecars = var.otel_collector == null ? [] : [{
+    name        = "otel-collector"
+    image       = var.otel_collector.image
+    essential   = false # losing traces must not stop the API
+    environment = [{ name = "AOT_CONFIG_CONTENT", value = local.otel_config }]
+    health_check = {
+      command      = ["/healthcheck"]
+      interval     = 30
+      timeout      = 5
+      retries      = 3
+      start_period = 10
+    }
+  }]
+  # The collector sends with the task role. X-Ray's trace and sampling actions have no resource-level
+  # permissions (Resource "*" only); EMF goes to the service's own log group.
+  telemetry_statements = [
+    {
+      Sid      = "XRayTracesCannotBeScoped"
+      Effect   = "Allow"
+      Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+      Resource = "*"
+    },
+    {
+      Sid      = "EmfToOwnLogGroup"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    },
+  ]
+}
+
+data "aws_region" "this" {}
+
 # --- the task: definition, execution and task roles, Cloud Map registration ----------------------------------
 locals {
   # The execution role starts the task: pull the image, write logs, read the container's secrets.
@@ -281,13 +343,19 @@ module "task" {
     secrets                  = local.container_secrets
     health_check             = var.container_health_check
   }
+  sidecars = local.otel_sidecars
   execution_policies = {
     for name, statements in local.execution_statements : name => jsonencode({ Version = "2012-10-17", Statement = statements })
     if statements != null
   }
-  task_policies = length(var.task_policy_statements) == 0 ? {} : {
-    application = jsonencode({ Version = "2012-10-17", Statement = local.application_statements })
-  }
+  task_policies = merge(
+    length(var.task_policy_statements) == 0 ? {} : {
+      application = jsonencode({ Version = "2012-10-17", Statement = local.application_statements })
+    },
+    var.otel_collector == null ? {} : {
+      telemetry = jsonencode({ Version = "2012-10-17", Statement = local.telemetry_statements })
+    },
+  )
   discovery = { name = "api", namespace_id = var.cluster.namespace_id }
   tags      = var.tags
 }

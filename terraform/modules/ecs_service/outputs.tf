@@ -66,3 +66,8 @@ output "task_definition_role_arns" {
   description = "ARNs of the two roles a task definition of this service names (execution and task): the only roles the deploy role may pass."
   value       = [module.task.execution_role_arn, module.task.task_role_arn]
 }
+
+output "access_logs_bucket" {
+  description = "Name of the ALB's access log bucket."
+  value       = module.access_logs.id
+}

@@ -215,6 +215,20 @@ variable "environment_variables" {
   }
 }
 
+variable "otel_collector" {
+  description = "The OpenTelemetry collector sidecar (`otel-collector`): its image pinned by digest and the EMF namespace of the metrics it receives. It takes OTLP on 127.0.0.1:4317 (the API gets OTEL_EXPORTER_OTLP_ENDPOINT) and sends traces to X-Ray and metrics as EMF to the service's log group. Null: no collector."
+  type = object({
+    image             = string
+    metrics_namespace = optional(string, "NoteGen/OTel")
+  })
+  default = null
+
+  validation {
+    condition     = var.otel_collector == null || can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", var.otel_collector.image))
+    error_message = "The collector image must be pinned by digest: <registry>/<repository>@sha256:<64 hex>."
+  }
+}
+
 variable "decrypt_kms_key_arns" {
   description = "Customer-managed keys that encrypt the secrets and SecureString parameters (the execution role may decrypt with them)."
   type        = list(string)

@@ -1,4 +1,4 @@
-# One Fargate task: its definition (one essential container, optional EFS volume), the execution role that
+# One Fargate task: its definition (one essential container, optional sidecars, optional EFS volume), the execution role that
 # starts it, the task role its code runs as, their inline policies, and optionally a Cloud Map service.
 # Shared by the API service, Neo4j and Neo4j's one-time restore task.
 data "aws_region" "this" {}
@@ -23,8 +23,8 @@ locals {
     name                   = local.c.name
     image                  = local.c.image
     essential              = true
-    cpu                    = var.task_size.cpu
-    memory                 = var.task_size.memory
+    cpu                    = var.task_size.cpu - local.sidecar_cpu
+    memory                 = var.task_size.memory - local.sidecar_memory
     readonlyRootFilesystem = local.c.readonly_root_filesystem
     entryPoint             = local.c.entry_point
     command                = local.c.command
@@ -69,6 +69,39 @@ locals {
     logConfiguration       = true
   }
   container = { for key, value in local.fields : key => value if local.set[key] }
+
+  # Sidecars (e.g. the OpenTelemetry collector): their CPU and memory come out of the main container's share.
+  sidecar_cpu    = sum(concat([0], [for s in var.sidecars : s.cpu]))
+  sidecar_memory = sum(concat([0], [for s in var.sidecars : s.memory]))
+  sidecars = [for s in var.sidecars : merge(
+    {
+      name                   = s.name
+      image                  = s.image
+      essential              = s.essential
+      cpu                    = s.cpu
+      memory                 = s.memory
+      readonlyRootFilesystem = s.readonly_root_filesystem
+      environment            = s.environment
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = var.log_group_name
+          awslogs-region        = data.aws_region.this.name
+          awslogs-stream-prefix = s.name
+        }
+      }
+    },
+    s.command == null ? {} : { command = s.command },
+    s.health_check == null ? {} : {
+      healthCheck = {
+        command     = s.health_check.command
+        interval    = s.health_check.interval
+        timeout     = s.health_check.timeout
+        retries     = s.health_check.retries
+        startPeriod = s.health_check.start_period
+      }
+    },
+  )]
 }
 
 # --- roles: the execution role starts the task, the task role is what the code may do ---------------------
@@ -130,7 +163,7 @@ resource "aws_ecs_task_definition" "this" {
     }
   }
 
-  container_definitions = jsonencode([local.container])
+  container_definitions = jsonencode(concat([local.container], local.sidecars))
 
   tags = var.tags
 }

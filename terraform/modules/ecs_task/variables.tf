@@ -51,6 +51,41 @@ variable "container" {
   }
 }
 
+variable "sidecars" {
+  description = "Containers next to the main one (e.g. the OpenTelemetry collector), each pinned by digest; their cpu and memory are taken from the main container's share. An essential sidecar needs a health_check."
+  type = list(object({
+    name                     = string
+    image                    = string
+    essential                = optional(bool, false)
+    cpu                      = optional(number, 128)
+    memory                   = optional(number, 256)
+    readonly_root_filesystem = optional(bool, true)
+    command                  = optional(list(string))
+    environment              = optional(list(object({ name = string, value = string })), [])
+    health_check = optional(object({
+      command      = list(string)
+      interval     = optional(number, 30)
+      timeout      = optional(number, 5)
+      retries      = optional(number, 3)
+      start_period = optional(number, 0)
+    }))
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.sidecars : can(regex("^[a-z][a-z0-9-]{0,62}$", s.name)) && can(regex("@sha256:[0-9a-f]{64}$", s.image))])
+    error_message = "Every sidecar needs a lowercase name and an image pinned by digest (@sha256:...)."
+  }
+  validation {
+    condition     = alltrue([for s in var.sidecars : !s.essential || s.health_check != null])
+    error_message = "An essential sidecar needs a health_check (ECS replaces the task when it hangs)."
+  }
+  validation {
+    condition     = alltrue([for s in var.sidecars : alltrue([for e in s.environment : !can(regex("(?i)(password|secret|token|api_?key|credential|private)", e.name))])])
+    error_message = "A sidecar variable whose name looks secret must not be a plain environment value."
+  }
+}
+
 variable "efs_volume" {
   description = "An EFS volume the container may mount, always through its access point with IAM authorization and TLS in transit."
   type = object({

@@ -22,3 +22,8 @@ output "domain_arn_pattern" {
   description = "ARN of the domain computed from its name (known before apply), for IAM policies."
   value       = local.domain_arn
 }
+
+output "domain_name" {
+  description = "Name of the domain (the DomainName dimension of its CloudWatch metrics)."
+  value       = aws_opensearch_domain.this.domain_name
+}

@@ -31,7 +31,9 @@ module "kms_replica" {
 
   account_id  = local.account_id
   alias       = "${local.name}-replica"
-  description = "${local.name}: backup replicas in ca-west-1"
+  description = "${local.name}: backup replicas and their alarms in ca-west-1"
+  # The replica's alarm topic (modules/alarms in ca-west-1) is encrypted with this key.
+  service_principals = ["cloudwatch.amazonaws.com"]
 }
 
 # --- network and compute -----------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ module "api" {
     actions   = module.opensearch.http_actions
     resources = ["${module.opensearch.domain_arn_pattern}/*"]
   }]
+  otel_collector    = { image = var.otel_collector_image }
   deployment_alarms = local.deployment_alarms
   log               = local.log
 }
@@ -300,17 +303,56 @@ module "alarms" {
   source = "../alarms"
 
   name            = local.name
+  environment     = var.environment
   kms_key_arn     = module.kms.arn
   email_endpoints = var.alarm_emails
+  https_endpoints = var.alarm_https_endpoints
   load_balancer = {
     arn_suffix              = module.api.alb_arn_suffix
     target_group_arn_suffix = module.api.target_group_arn_suffix
   }
   ecs = {
-    cluster_name  = module.cluster.name
-    service_names = [module.api.service_name, module.neo4j.service_name]
+    cluster_name = module.cluster.name
+    services     = { api = module.api.service_name, neo4j = module.neo4j.service_name }
   }
-  rotation_function_name = module.rotation.function_name
+  custom_metrics = true
+  data_stores = {
+    # A floor of 20% of one node's volume (GiB -> MiB).
+    opensearch          = { domain_name = module.opensearch.domain_name, free_storage_mb = var.opensearch.volume_size * 1024 * 0.2 }
+    efs_file_system_ids = [module.neo4j.file_system_id]
+    bucket_names        = [module.backup_bucket.id, module.api.access_logs_bucket, module.cloudtrail.bucket_name]
+  }
+  backup   = { vault_name = module.backup.vault_name }
+  rotation = { function_name = module.rotation.function_name }
+}
+
+# The replica bucket lives in ca-west-1, where its metrics are: its alarm and topic are there too.
+module "alarms_replica" {
+  source    = "../alarms"
+  providers = { aws = aws.replica }
+
+  name            = "${local.name}-replica"
+  environment     = var.environment
+  kms_key_arn     = module.kms_replica.arn
+  email_endpoints = var.alarm_emails
+  https_endpoints = var.alarm_https_endpoints
+  data_stores     = { bucket_names = [module.replica_bucket.id] }
+}
+
+module "dashboard" {
+  source = "../dashboard"
+
+  name                     = local.name
+  environment              = var.environment
+  load_balancer_arn_suffix = module.api.alb_arn_suffix
+  ecs = {
+    cluster_name       = module.cluster.name
+    api_service_name   = module.api.service_name
+    neo4j_service_name = module.neo4j.service_name
+  }
+  opensearch_domain_name = module.opensearch.domain_name
+  efs_file_system_ids    = [module.neo4j.file_system_id]
+  backup_vault_name      = module.backup.vault_name
 }
 
 module "github" {

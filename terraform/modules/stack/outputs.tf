@@ -56,3 +56,8 @@ output "backup_bucket" {
   description = "Bucket holding neo4j-data-volume.tar.gz (replicated to ca-west-1)."
   value       = module.backup_bucket.id
 }
+
+output "dashboard" {
+  description = "The env's CloudWatch dashboard and its widgets."
+  value       = { name = module.dashboard.name, widgets = module.dashboard.widget_titles }
+}

@@ -191,6 +191,23 @@ variable "alarm_emails" {
   }
 }
 
+variable "otel_collector_image" {
+  description = "The AWS Distro for OpenTelemetry collector image of the API's `otel-collector` sidecar, pinned by digest (public ECR; a pull needs no IAM). Re-check the digest with `crane digest` when upgrading."
+  type        = string
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:90b3180c21acb9497110480371a413ed91f2836077f8a8fb4507b019d3c481c0"
+}
+
+variable "alarm_https_endpoints" {
+  description = "HTTPS endpoints subscribed to the alarm topics: the Slack relay (at least one in prod). Never a Slack webhook URL."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_https_endpoints) > 0
+    error_message = "Prod alarms need the Slack relay: set alarm_https_endpoints."
+  }
+}
+
 variable "emulator_compat" {
   description = "Only for an apply on an emulator that lacks some APIs (moto: CreateBackupSelection, EFS PutBackupPolicy, RotateSecret on a secret without a value, tags of Application Auto Scaling targets). All on by default; no env's tfvars sets them."
   type = object({

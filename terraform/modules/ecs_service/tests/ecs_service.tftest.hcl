@@ -177,3 +177,40 @@ run "reject_bad_scaling" {
   }
   expect_failures = [var.scaling]
 }
+
+run "otel_collector_sidecar" {
+  command = apply
+
+  variables {
+    otel_collector = { image = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:90b3180c21acb9497110480371a413ed91f2836077f8a8fb4507b019d3c481c0" }
+  }
+  assert {
+    condition     = jsondecode(module.task.container_definitions)[1].name == "otel-collector" && !jsondecode(module.task.container_definitions)[1].essential
+    error_message = "The collector runs next to the API and its loss does not stop the API."
+  }
+  assert {
+    condition     = contains(jsondecode(module.task.container_definitions)[0].environment, { name = "OTEL_EXPORTER_OTLP_ENDPOINT", value = "http://127.0.0.1:4317" })
+    error_message = "The API exports OTLP to the collector on loopback."
+  }
+  assert {
+    condition     = yamldecode(jsondecode(module.task.container_definitions)[1].environment[0].value).receivers.otlp.protocols.grpc.endpoint == "127.0.0.1:4317"
+    error_message = "The collector listens on loopback only."
+  }
+  assert {
+    condition     = keys(yamldecode(jsondecode(module.task.container_definitions)[1].environment[0].value).exporters) == ["awsemf", "awsxray"]
+    error_message = "Traces go to X-Ray, metrics to EMF."
+  }
+  assert {
+    condition     = jsondecode(module.task.task_policies["telemetry"]).Statement[0].Action == ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    error_message = "The task role gets X-Ray's write and sampling actions, nothing more."
+  }
+}
+
+run "reject_collector_by_tag" {
+  command = plan
+
+  variables {
+    otel_collector = { image = "public.ecr.aws/aws-observability/aws-otel-collector:latest" }
+  }
+  expect_failures = [var.otel_collector]
+}

@@ -136,3 +136,41 @@ run "reject_long_role_prefix" {
 
   expect_failures = [var.role_name_prefixes]
 }
+
+run "sidecar_takes_its_share" {
+  command = apply
+
+  variables {
+    sidecars = [{
+      name         = "otel-collector"
+      image        = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:90b3180c21acb9497110480371a413ed91f2836077f8a8fb4507b019d3c481c0"
+      health_check = { command = ["/healthcheck"] }
+    }]
+  }
+  assert {
+    condition     = [for c in jsondecode(aws_ecs_task_definition.this.container_definitions) : [c.name, c.essential, c.cpu, c.memory]] == [["app", true, 384, 768], ["otel-collector", false, 128, 256]]
+    error_message = "The sidecar is not essential and its CPU and memory come out of the main container's share."
+  }
+}
+
+run "reject_sidecar_without_digest" {
+  command = plan
+
+  variables {
+    sidecars = [{ name = "otel-collector", image = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3" }]
+  }
+  expect_failures = [var.sidecars]
+}
+
+run "reject_essential_sidecar_without_health_check" {
+  command = plan
+
+  variables {
+    sidecars = [{
+      name      = "otel-collector"
+      image     = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:90b3180c21acb9497110480371a413ed91f2836077f8a8fb4507b019d3c481c0"
+      essential = true
+    }]
+  }
+  expect_failures = [var.sidecars]
+}

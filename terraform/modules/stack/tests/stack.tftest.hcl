@@ -25,13 +25,14 @@ variables {
       { availability_zone = "ca-central-1b", public_cidr = "10.20.1.0/24", private_cidr = "10.20.11.0/24" },
     ]
   }
-  domain_name        = "api.test.notegen.example"
-  api                = { image_tag = "v1.0.0", azure_openai = { endpoint = "https://notegen-test.openai.azure.com" } }
-  opensearch         = { instance_type = "r6g.large.search", instance_count = 2, zone_count = 2, volume_size = 20 }
-  log_retention_days = 365
-  github             = { repository = "notegen/notegen-ai-apis" }
-  state_bucket       = "notegen-terraform-state"
-  alarm_emails       = ["oncall@test.notegen.example"]
+  domain_name           = "api.test.notegen.example"
+  api                   = { image_tag = "v1.0.0", azure_openai = { endpoint = "https://notegen-test.openai.azure.com" } }
+  opensearch            = { instance_type = "r6g.large.search", instance_count = 2, zone_count = 2, volume_size = 20 }
+  log_retention_days    = 365
+  github                = { repository = "notegen/notegen-ai-apis" }
+  state_bucket          = "notegen-terraform-state"
+  alarm_emails          = ["oncall@test.notegen.example"]
+  alarm_https_endpoints = ["https://alerts.test.notegen.example/sns/slack"]
   # The env generates it (ephemeral resource); mock providers cannot open ephemeral resources.
   neo4j_admin_password = "test-only-not-a-secret"
 }
@@ -91,4 +92,13 @@ run "reject_short_prod_secret_recovery" {
   }
 
   expect_failures = [var.secret_recovery_window_days]
+}
+
+run "reject_prod_alarms_without_slack_relay" {
+  command = plan
+
+  variables {
+    alarm_https_endpoints = []
+  }
+  expect_failures = [var.alarm_https_endpoints]
 }
