@@ -81,7 +81,13 @@ def render(report: Report, detail: bool = True) -> str:
         ),
         ("waivers", "Waivers", _waivers(report.findings), False),
         ("inventory", "Resource inventory", _inventory(report.findings), True),
-        ("checkov", "Second opinion: checkov", _checkov(report.checkov, report.findings), True),
+        # A page of its own only when checkov ran: its one-line absence would otherwise fill a page alone.
+        (
+            "checkov",
+            "Second opinion: checkov",
+            _checkov(report.checkov, report.findings),
+            report.checkov is not None,
+        ),
     ]
     toc = "".join(f'<li><a href="#{sid}">{escape(title)}</a></li>' for sid, title, _, _ in sections)
     body = "".join(

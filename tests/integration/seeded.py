@@ -39,6 +39,8 @@ APPLIED_FAILS: frozenset[tuple[str, str]] = frozenset(
         ("NET004", SEARCH),  # public endpoint (no VPC)
         ("LOG006", SEARCH),  # no audit and slow logs
         ("RES008", KEY_OUTSIDE_CANADA),  # a key that decrypts health data, located in us-east-1
+        ("MON001", BUCKET),  # a data bucket no metric alarm watches
+        ("MON001", SEARCH),  # nor this domain
     }
 )
 

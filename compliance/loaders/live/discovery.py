@@ -201,10 +201,21 @@ def _cloudtrail(aws: Clients, account: str) -> Iterator[Found]:
 
 
 def _sns(aws: Clients, account: str) -> Iterator[Found]:
-    for topic in _items(aws("sns"), "list_topics", "Topics"):
+    sns = aws("sns")
+    for topic in _items(sns, "list_topics", "Topics"):
         arn = topic["TopicArn"]
         yield "aws_sns_topic", arn, {"arn": arn, "id": arn}
         yield "aws_sns_topic_policy", arn, {"arn": arn}
+        for subscription in _items(sns, "list_subscriptions_by_topic", "Subscriptions", TopicArn=arn):
+            found = subscription.get("SubscriptionArn") or ""
+            if found.startswith("arn:"):  # "PendingConfirmation" delivers nothing yet: not a subscriber
+                yield "aws_sns_topic_subscription", found, {"arn": found, "id": found}
+
+
+def _alarms(aws: Clients, account: str) -> Iterator[Found]:
+    for alarm in _items(aws("cloudwatch"), "describe_alarms", "MetricAlarms"):
+        arn, name = alarm["AlarmArn"], alarm["AlarmName"]
+        yield "aws_cloudwatch_metric_alarm", arn, {"id": name, "alarm_name": name, "arn": arn}
 
 
 def _scheduler(aws: Clients, account: str) -> Iterator[Found]:
@@ -269,6 +280,7 @@ REGIONAL: Mapping[str, Lister] = {
     "acm": _acm,
     "cloudtrail": _cloudtrail,
     "sns": _sns,
+    "cloudwatch": _alarms,
     "backup": _backup,
     "scheduler": _scheduler,
 }
@@ -350,6 +362,8 @@ DISCOVERED_TYPES = frozenset(
         "aws_cloudtrail",
         "aws_sns_topic",
         "aws_sns_topic_policy",
+        "aws_sns_topic_subscription",
+        "aws_cloudwatch_metric_alarm",
         "aws_backup_vault",
         "aws_scheduler_schedule",
         "aws_backup_plan",
