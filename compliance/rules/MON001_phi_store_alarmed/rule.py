@@ -30,15 +30,38 @@ def _names(value: Any, store: Resource, model: Model, attributes: tuple[str, ...
     return named
 
 
-def _watches(alarm: Resource, store: Resource, model: Model) -> bool | None:
-    """Whether the alarm's dimensions (or those of its metric queries) name the store; None: may."""
+def _dimensions(alarm: Resource) -> list[Any]:
+    """The alarm's dimension maps: its own and those of its metric queries."""
     dimensions = [alarm.values.get("dimensions")]
     queries = alarm.values.get("metric_query")
     for query in queries if isinstance(queries, list) else ():
         for metric in query.get("metric") or () if isinstance(query, Mapping) else ():
             dimensions.append(metric.get("dimensions") if isinstance(metric, Mapping) else None)
+    return dimensions
+
+
+def _candidates(model: Model, dimension: str) -> tuple[Resource, ...]:
+    """The alarms that may name a store by `dimension` (indexed once per model: the others watch none)."""
+
+    def build() -> tuple[Resource, ...]:
+        return tuple(
+            alarm
+            for alarm in model.of_type("aws_cloudwatch_metric_alarm")
+            if isinstance(alarm.values.get("metric_query"), Unknown)
+            or any(
+                isinstance(found, Unknown) or (isinstance(found, Mapping) and dimension in found)
+                for found in _dimensions(alarm)
+            )
+        )
+
+    return model.memo(("MON001", dimension), build)
+
+
+def _watches(alarm: Resource, store: Resource, model: Model) -> bool | None:
+    """Whether the alarm's dimensions (or those of its metric queries) name the store; None: may."""
+    dimensions = _dimensions(alarm)
     dimension, attributes = KEYS[store.type]
-    doubtful = isinstance(queries, Unknown)
+    doubtful = isinstance(alarm.values.get("metric_query"), Unknown)
     for found in dimensions:
         if isinstance(found, Unknown):
             # A whole map known only after apply: it watches the store if it refers to it.
@@ -58,7 +81,7 @@ def check(resource: Resource, model: Model) -> Result | None:
     if resource.type == "aws_s3_bucket" and non_data_reason(resource, model):
         return None
     doubtful: list[str] = []
-    for alarm in model.of_type("aws_cloudwatch_metric_alarm"):
+    for alarm in _candidates(model, KEYS[resource.type][0]):
         watched = _watches(alarm, resource, model)
         if watched:
             return passed(f"watched by {alarm.address}")
