@@ -23,16 +23,10 @@ MAX_SNIPPET = 12
 
 def _lines(file: str) -> tuple[str, ...]:
     try:
-        path = _resolved(file)
+        path = Path(file).resolve()
         return _read(path, path.stat().st_mtime_ns)
     except OSError:
         return ()
-
-
-@lru_cache(maxsize=1024)
-def _resolved(file: str) -> Path:
-    """Resolved once per name: a report asks for the same few files once per finding."""
-    return Path(file).resolve()
 
 
 @lru_cache(maxsize=64)
